@@ -1,0 +1,171 @@
+"""Stage 2: write everything the crawl saw into the run folder before any scoring.
+
+Layout of a run folder::
+
+    run.json                    run metadata (tool and rubric version, settings, input files)
+    municipalities.json         the municipality list the run was started with
+    ledger.sqlite               one row per finished site (for --resume)
+    snapshots/<id>/site.json    the SiteSnapshot or CrawlFailure, written last (the commit point)
+    snapshots/<id>/page-N.html  the rendered DOM of each page
+    snapshots/<id>/page-0.png   first-screen screenshot of the homepage; page-0-full.jpg full page
+    archive/<id>.warc.gz        the HTTP responses and rendered resources as WARC records
+
+Every file is written to a temporary name and renamed into place, so a killed run leaves no
+truncated file, and a site counts as done only once its ``site.json`` exists and the ledger says so.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from audit.errors import AuditError
+from audit.models import CrawlFailure, Municipality, SiteSnapshot, from_jsonable, to_jsonable
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def check_id(muni_id: str) -> str:
+    """Ids name files, so they are restricted to a safe alphabet."""
+    if not _SAFE_ID.match(muni_id):
+        raise AuditError(f"municipality id {muni_id!r} cannot name a file (use letters, digits, - and _)")
+    return muni_id
+
+
+def inside(root: Path, relative: str) -> Path:
+    """``root/relative``, refusing any path that would land outside ``root``."""
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise AuditError(f"refusing to write outside the run folder: {relative}")
+    return target
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise AuditError(f"{path} is missing; is this a run folder?") from exc
+    except (OSError, ValueError) as exc:
+        raise AuditError(f"{path} cannot be read: {exc}") from exc
+
+
+class Ledger:
+    """Which sites are finished, in SQLite so a ``kill -9`` cannot leave it half-written."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.conn = sqlite3.connect(run_dir / "ledger.sqlite")
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, status TEXT NOT NULL, finished_at TEXT NOT NULL)"
+        )
+        self.conn.commit()
+
+    def done_ids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT id FROM sites")}
+
+    def mark_done(self, muni_id: str, status: str) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        # Upsert by id: a site retried after a crash still has exactly one row.
+        self.conn.execute(
+            "INSERT INTO sites (id, status, finished_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET status=excluded.status, finished_at=excluded.finished_at",
+            (muni_id, status, now),
+        )
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def write_warc(path: Path, entries: Iterable[Any]) -> None:
+    """Write ``WarcEntry`` records (see crawl.py) as one gzipped WARC file, atomically."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for entry in entries:
+        if entry.kind == "response":
+            reason = "OK" if entry.status == 200 else ""
+            headers = [(k, v) for k, v in entry.headers if k.lower() not in ("content-encoding", "transfer-encoding")]
+            http = StatusAndHeaders(f"{entry.status} {reason}".strip(), headers, protocol="HTTP/1.1")
+            record = writer.create_warc_record(entry.url, "response", payload=io.BytesIO(entry.body), http_headers=http)
+        else:
+            record = writer.create_warc_record(
+                entry.url, "resource", payload=io.BytesIO(entry.body), warc_content_type=entry.content_type
+            )
+        writer.write_record(record)
+    write_bytes_atomic(path, buffer.getvalue())
+
+
+def write_captured(run_dir: Path, captured: Any, ledger: Ledger) -> None:
+    """Persist one site's capture: files and WARC first, then site.json, then the ledger row."""
+    result = captured.result
+    muni_id = check_id(result.municipality.id)
+    for relative, data in captured.blobs.items():
+        write_bytes_atomic(inside(run_dir, relative), data)
+    if captured.warc:
+        write_warc(inside(run_dir, f"archive/{muni_id}.warc.gz"), captured.warc)
+    kind = "snapshot" if isinstance(result, SiteSnapshot) else "failure"
+    write_json_atomic(inside(run_dir, f"snapshots/{muni_id}/site.json"), {"kind": kind, "record": to_jsonable(result)})
+    ledger.mark_done(muni_id, result.status.value)
+
+
+def load_site(run_dir: Path, muni_id: str) -> SiteSnapshot | CrawlFailure | None:
+    path = inside(run_dir, f"snapshots/{check_id(muni_id)}/site.json")
+    if not path.exists():
+        return None
+    data = read_json(path)
+    cls = SiteSnapshot if data.get("kind") == "snapshot" else CrawlFailure
+    record: SiteSnapshot | CrawlFailure = from_jsonable(cls, data["record"])
+    return record
+
+
+def write_municipalities(run_dir: Path, municipalities: list[Municipality]) -> None:
+    write_json_atomic(run_dir / "municipalities.json", [m.to_dict() for m in municipalities])
+
+
+def load_municipalities_of_run(run_dir: Path) -> list[Municipality]:
+    return [Municipality.from_dict(d) for d in read_json(run_dir / "municipalities.json")]
+
+
+def load_run(run_dir: Path) -> tuple[dict[str, Any], list[SiteSnapshot | CrawlFailure], list[Municipality]]:
+    """The run metadata, every archived site in list order, and the municipalities not yet crawled."""
+    if not run_dir.is_dir():
+        raise AuditError(f"{run_dir} is not a run folder")
+    meta = read_json(run_dir / "run.json")
+    sites: list[SiteSnapshot | CrawlFailure] = []
+    missing: list[Municipality] = []
+    for muni in load_municipalities_of_run(run_dir):
+        site = load_site(run_dir, muni.id)
+        if site is None:
+            missing.append(muni)
+        else:
+            sites.append(site)
+    return meta, sites, missing

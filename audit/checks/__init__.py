@@ -1,0 +1,26 @@
+"""Stage 3: one pure check per criterion over a saved snapshot, registered in an explicit table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from audit.checks import easy_to_find, entry_exists, explains_help, on_front_page, responsible_person
+from audit.checks.findings import Findings, analyse
+from audit.criteria import Criteria
+from audit.models import CheckResult, SiteSnapshot
+
+Check = Callable[[SiteSnapshot, Findings, Criteria], CheckResult]
+
+CHECKS: dict[str, Check] = {
+    "entry_exists": entry_exists.check,
+    "on_front_page": on_front_page.check,
+    "easy_to_find": easy_to_find.check,
+    "explains_help": explains_help.check,
+    "responsible_person": responsible_person.check,
+}
+
+
+def run_checks(site: SiteSnapshot, criteria: Criteria) -> dict[str, CheckResult]:
+    """Every criterion's automatic verdict for one site, in the rubric's order."""
+    found = analyse(site, criteria)
+    return {cid: CHECKS[cid](site, found, criteria) for cid in criteria.ids}

@@ -1,0 +1,135 @@
+// Runs inside each rendered frame and returns plain data; no judging happens here.
+// Collects links, buttons, headings and short text blocks with the layout facts the checks need:
+// landmark, box (page coordinates at scroll 0), visibility, hidden/collapsed ancestors,
+// whether something else covers the element's centre, font size and a CSS selector.
+(opts) => {
+  const MAX_LINKS = opts.maxLinks || 1500;
+  const MAX_BLOCKS = opts.maxBlocks || 800;
+  const linksOnly = !!opts.linksOnly;
+  const vw = window.innerWidth, vh = window.innerHeight;
+  const LANDMARK_TAGS = {HEADER: "header", NAV: "nav", MAIN: "main", ASIDE: "aside", FOOTER: "footer"};
+  const LANDMARK_ROLES = {banner: "header", navigation: "nav", main: "main", complementary: "aside", contentinfo: "footer"};
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+
+  const landmarkOf = (el) => {
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+      const role = n.getAttribute("role");
+      if (role && LANDMARK_ROLES[role]) return LANDMARK_ROLES[role];
+      if (LANDMARK_TAGS[n.tagName]) {
+        // <header>/<footer> inside <article> or <section> are not page landmarks.
+        if ((n.tagName === "HEADER" || n.tagName === "FOOTER") && n.parentElement && n.parentElement.closest("article,section,main,aside,nav") && n.tagName !== "MAIN") continue;
+        return LANDMARK_TAGS[n.tagName];
+      }
+      const id = (n.id || "").toLowerCase(), cls = (typeof n.className === "string" ? n.className : "").toLowerCase();
+      if (/(^|[\s_-])(site-?)?footer/.test(id + " " + cls)) return "footer";
+      if (/(^|[\s_-])(site-?)?header/.test(id + " " + cls) && n.tagName !== "ARTICLE") return "header";
+    }
+    return "";
+  };
+
+  const hiddenAncestor = (el) => {
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+      if (n.hidden || n.getAttribute("aria-hidden") === "true" || n.inert) return true;
+      const st = getComputedStyle(n);
+      if (st.display === "none" || st.visibility === "hidden" || st.visibility === "collapse") return true;
+      if (parseFloat(st.opacity) === 0) return true;
+      if (n !== el && n.tagName === "DETAILS" && !n.open && !(el.closest("summary"))) return true;
+      if (n !== el && (st.overflow === "hidden" || st.overflowY === "hidden")) {
+        const r = n.getBoundingClientRect();
+        if (r.height < 2 || r.width < 2) return true;
+      }
+      const clip = st.clip, clipPath = st.clipPath;
+      if ((clip && clip.startsWith("rect(0") && clip !== "auto") || (clipPath && /inset\(50%/.test(clipPath))) return true;
+      if (st.transform && /scale\(0/.test(st.transform)) return true;
+    }
+    return false;
+  };
+
+  const accName = (el) => {
+    const parts = [];
+    const aria = el.getAttribute("aria-label");
+    if (aria) parts.push(aria);
+    const lb = el.getAttribute("aria-labelledby");
+    if (lb) lb.split(/\s+/).forEach((id) => { const t = document.getElementById(id); if (t) parts.push(t.textContent); });
+    el.querySelectorAll("img[alt], svg title, [role=img][aria-label]").forEach((i) => parts.push(i.getAttribute("alt") || i.getAttribute("aria-label") || i.textContent));
+    if (el.getAttribute("title")) parts.push(el.getAttribute("title"));
+    if (el.tagName === "INPUT") parts.push(el.value || "");
+    return norm(parts.join(" "));
+  };
+
+  const selectorOf = (el) => {
+    const parts = [];
+    for (let n = el; n && n.nodeType === 1 && parts.length < 5; n = n.parentElement) {
+      if (n.id && /^[A-Za-z][\w-]*$/.test(n.id)) { parts.unshift(n.tagName.toLowerCase() + "#" + n.id); break; }
+      let i = 1, s = n;
+      while ((s = s.previousElementSibling)) if (s.tagName === n.tagName) i++;
+      parts.unshift(n.tagName.toLowerCase() + ":nth-of-type(" + i + ")");
+    }
+    return parts.join(" > ");
+  };
+
+  const covered = (el, r) => {
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    if (cx < 0 || cy < 0 || cx >= vw || cy >= vh) return false;  // only meaningful in view
+    const top = document.elementFromPoint(cx, cy);
+    if (!top) return false;
+    return !(top === el || el.contains(top) || top.contains(el) && top.closest("a,button") === el.closest("a,button"));
+  };
+
+  const describe = (el, kind) => {
+    const r = el.getBoundingClientRect();
+    const st = getComputedStyle(el);
+    const hidden = hiddenAncestor(el);
+    const visible = !hidden && r.width > 0 && r.height > 0 && el.getClientRects().length > 0;
+    const text = norm(el.innerText !== undefined && el.innerText !== "" ? el.innerText : el.textContent);
+    const href = el.tagName === "A" ? (el.href || "") : "";
+    return {
+      kind, text: text.slice(0, 600), name: accName(el).slice(0, 300), href,
+      landmark: landmarkOf(el),
+      box: {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height},
+      visible, hidden_container: hidden, covered: visible ? covered(el, r) : false,
+      font_size: parseFloat(st.fontSize) || 0, selector: selectorOf(el),
+      in_article: !!el.closest("article, [class*=news], [class*=nyhet], [class*=aktuelt], [class*=uutis]"),
+    };
+  };
+
+  const out = {elements: [], headings: [], title: document.title || "", lang: document.documentElement.lang || "",
+               text: "", frameset: !!document.querySelector("frameset"), scrollHeight: document.documentElement.scrollHeight};
+  const clickable = document.querySelectorAll("a[href], button, [role=button], [role=link], input[type=submit], input[type=button], area[href]");
+  for (const el of clickable) {
+    if (out.elements.length >= MAX_LINKS) break;
+    out.elements.push(describe(el, el.tagName === "A" || el.tagName === "AREA" || el.getAttribute("role") === "link" ? "link" : "button"));
+  }
+  if (linksOnly) return out;
+  for (const h of document.querySelectorAll("h1,h2,h3,h4,h5,h6,[role=heading]")) {
+    const t = norm(h.innerText || h.textContent);
+    if (t) out.headings.push({level: parseInt(h.getAttribute("aria-level") || h.tagName.slice(1)) || 2, text: t.slice(0, 300)});
+  }
+  // Short blocks of text: the smallest containers that hold a line such as "Kontaktcenter 021-39 00 00".
+  const BLOCK = "p, li, address, dd, dt, td, th, figcaption, blockquote, div, section, span, strong";
+  let blocks = 0;
+  for (const el of document.body ? document.body.querySelectorAll(BLOCK) : []) {
+    if (blocks >= MAX_BLOCKS) break;
+    if (el.querySelector("p, li, div, section, address, table, ul, ol")) continue;
+    const t = norm(el.innerText);
+    if (t.length < 3 || t.length > 400) continue;
+    if (el.parentElement && el.parentElement.matches(BLOCK) && !el.parentElement.querySelector("p, li, div, section, address, table, ul, ol") ) continue;
+    out.elements.push(describe(el, "block"));
+    blocks++;
+  }
+  out.text = norm(document.body ? document.body.innerText : "").slice(0, 200000);
+  // The page's own content without the site-wide header, navigation and footer, so a service
+  // page is judged on what it says, not on the switchboard number every page repeats.
+  const main = document.querySelector("main, [role=main]");
+  if (main) {
+    out.main_text = norm(main.innerText).slice(0, 200000);
+  } else {
+    let t = out.text;
+    for (const n of document.querySelectorAll("body > header, body > footer, body > nav, [role=banner], [role=contentinfo], body > div > header, body > div > footer, body > div > nav")) {
+      const s = norm(n.innerText);
+      if (s) t = t.replace(s, " ");
+    }
+    out.main_text = norm(t);
+  }
+  return out;
+}

@@ -1,0 +1,538 @@
+"""Stage 1, the only code that drives the browser: render each homepage and the pages that matter.
+
+For every municipality: open the homepage in a 1366x768 window (``domcontentloaded`` plus a bounded
+settle, never the ``load`` event alone), close a cookie banner with its least-consent choice,
+collect links, buttons, headings and text blocks with their layout, take a first-screen and a
+full-page screenshot, then follow the most promising same-site links up to two clicks deep
+(three from a service page to its organisation page). The result is a :class:`Captured`: the
+typed snapshot (or failure) plus the bytes the archive stage writes to disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, Response, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from audit import __version__
+from audit.criteria import Criteria
+from audit.errors import BrowserUnavailable
+from audit.failures import classify_exception, classify_response
+from audit.linkrank import Candidate, normalise_url, rank_links, same_site
+from audit.models import (
+    Box, ConsentAction, CrawlFailure, Element, Heading, Municipality, PageSnapshot, SiteSnapshot,
+    SiteStatus,
+)
+from audit.netguard import private_reason
+from audit.text import find_terms, fold
+
+_COLLECT_JS = Path(__file__).with_name("collect.js").read_text(encoding="utf-8")
+_CONSENT_JS = Path(__file__).with_name("consent.js").read_text(encoding="utf-8")
+# Without these flags Chromium keeps trying to reach update and telemetry hosts.
+_CHROMIUM_ARGS = [
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--disable-default-apps", "--disable-quic", "--disable-gpu",
+    "--disable-dev-shm-usage", "--mute-audio",
+]
+DEFAULT_CONTACT_URL = "https://github.com/municipal-service-audit/audit"
+
+
+def default_user_agent(contact_url: str = DEFAULT_CONTACT_URL) -> str:
+    """An honest User-Agent naming the tool and where to learn about it."""
+    return f"Mozilla/5.0 (X11; Linux x86_64) Chrome/130 Safari/537.36 municipal-service-audit/{__version__} (+{contact_url})"
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    concurrency: int = 4
+    page_timeout_s: float = 15.0
+    site_timeout_s: float = 90.0
+    settle_ms: int = 400
+    max_pages: int = 10
+    follow_per_page: int = 4
+    allow_private_network: bool = False
+    obey_robots: bool = True
+    retries: int = 2
+    retry_after_cap_s: float = 10.0
+    max_bytes: int = 15_000_000
+    full_page_max_px: int = 8000
+    user_agent: str = field(default_factory=default_user_agent)
+    chromium: str | None = None
+    mobile: bool = True
+
+
+@dataclass(frozen=True)
+class WarcEntry:
+    """One HTTP exchange or one rendered resource, for the WARC archive."""
+
+    url: str
+    kind: str  # "response" (raw HTTP) or "resource" (rendered DOM, screenshot)
+    content_type: str
+    body: bytes
+    status: int = 0
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Captured:
+    """What the crawl of one site produced: the record plus the files the archive will write."""
+
+    result: SiteSnapshot | CrawlFailure
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    warc: list[WarcEntry] = field(default_factory=list)
+
+
+def find_chromium(explicit: str | None = None) -> str | None:
+    """The Chromium to use: an explicit path, ``AUDIT_CHROMIUM``, then a system Chromium.
+
+    None means "use Playwright's own download" (``playwright install chromium``).
+    """
+    for candidate in (explicit, os.environ.get("AUDIT_CHROMIUM")):
+        if candidate:
+            return candidate
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class BrowserPool:
+    """One Chromium shared by all sites; relaunched when it crashes."""
+
+    def __init__(self, options: CrawlOptions) -> None:
+        self.options = options
+        self._pw: Playwright | None = None
+        self._browser: Browser | None = None
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> BrowserPool:
+        self._pw = await async_playwright().start()
+        await self.browser()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        with contextlib.suppress(Exception):
+            if self._browser:
+                await self._browser.close()
+        if self._pw:
+            await self._pw.stop()
+
+    async def browser(self) -> Browser:
+        async with self._lock:
+            if self._browser is None or not self._browser.is_connected():
+                self._browser = await self._launch()
+            return self._browser
+
+    async def _launch(self) -> Browser:
+        assert self._pw is not None
+        exe = find_chromium(self.options.chromium)
+        # Chromium's sandbox cannot run as root; elsewhere keep it on (see README, "Security").
+        sandbox = hasattr(os, "geteuid") and os.geteuid() != 0
+        try:
+            return await self._pw.chromium.launch(
+                executable_path=exe, headless=True, args=_CHROMIUM_ARGS, chromium_sandbox=sandbox
+            )
+        except PlaywrightError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise BrowserUnavailable(
+                f"could not start Chromium ({exe or 'Playwright bundled'}): {first}. "
+                "Install it with 'apt-get install chromium' or 'playwright install chromium'."
+            ) from exc
+
+
+class SiteCrawler:
+    """Crawls one municipality in its own browser context (fresh cookies, bounded memory)."""
+
+    def __init__(self, muni: Municipality, criteria: Criteria, options: CrawlOptions) -> None:
+        self.muni = muni
+        self.criteria = criteria
+        self.vocab = criteria.vocabulary
+        self.options = options
+        self.captured = Captured(result=CrawlFailure(muni, SiteStatus.PAGE_HUNG, "not started"))
+        self.started_at = _now()
+        self.flags: list[str] = []
+        self.prefix = f"snapshots/{muni.id}"
+        self._blocked_private: list[str] = []
+        self._page_index = 0
+        self.home_url = muni.url
+
+    async def run(self, browser: Browser) -> Captured:
+        width, height = self.criteria.settings.viewport
+        context = await browser.new_context(
+            viewport={"width": width, "height": height},
+            user_agent=self.options.user_agent,
+            service_workers="block",
+            accept_downloads=False,
+            locale=_locale(self.muni.country),
+        )
+        try:
+            if not self.options.allow_private_network:
+                await context.route("**/*", self._guard_private)
+            await self._crawl(context)
+        finally:
+            with contextlib.suppress(Exception):
+                await context.close()
+        return self.captured
+
+    async def _guard_private(self, route: Any) -> None:
+        # Sub-resources and follow-up navigations; redirect hops are checked after the fact,
+        # because request interception does not see them (see README, "Security").
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https") and private_reason(url):
+            self._blocked_private.append(url)
+            await route.abort("blockedbyclient")
+        else:
+            await route.continue_()
+
+    def _fail(self, status: SiteStatus, detail: str, **extra: Any) -> None:
+        self.captured.result = CrawlFailure(
+            self.muni, status, detail, url=self.muni.url, started_at=self.started_at,
+            finished_at=_now(), **extra,
+        )
+
+    async def _crawl(self, context: BrowserContext) -> None:
+        if not self.options.allow_private_network:
+            reason = await asyncio.to_thread(private_reason, self.muni.url)
+            if reason:
+                self._fail(SiteStatus.PRIVATE_NETWORK, f"{reason}; use --allow-private-network to permit it")
+                return
+        if self.options.obey_robots and not await self._robots_allow(context):
+            return
+        page = await context.new_page()
+        home = await self._open_homepage(page)
+        if home is None:
+            return
+        pages = [home]
+        await self._follow(page, pages)
+        self.captured.result = SiteSnapshot(
+            municipality=self.muni, pages=tuple(pages), started_at=self.started_at,
+            finished_at=_now(), user_agent=self.options.user_agent, flags=tuple(self.flags),
+        )
+
+    async def _robots_allow(self, context: BrowserContext) -> bool:
+        parts = urlsplit(self.muni.url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        try:
+            resp = await context.request.get(robots_url, timeout=self.options.page_timeout_s * 1000, max_redirects=5)
+            status, body = resp.status, (await resp.text() if resp.status < 400 else "")
+        except PlaywrightError:
+            return True  # the homepage navigation reports the network error precisely
+        if 400 <= status < 500:
+            return True  # RFC 9309: unavailable robots.txt means no restriction
+        if status >= 500:
+            self._fail(SiteStatus.ROBOTS_DISALLOWED, f"robots.txt answered HTTP {status}; RFC 9309 says assume disallow")
+            return False
+        parser = RobotFileParser()
+        parser.parse(body.splitlines())
+        if not parser.can_fetch(self.options.user_agent, self.muni.url) and not parser.can_fetch("municipal-service-audit", self.muni.url):
+            self._fail(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the homepage for this crawler")
+            return False
+        return True
+
+    async def _navigate(self, page: Page, url: str) -> tuple[Response | None, str | None]:
+        """Go to ``url``; return the main response, or an error message."""
+        try:
+            resp = await page.goto(url, wait_until="domcontentloaded", timeout=self.options.page_timeout_s * 1000)
+        except PlaywrightError as exc:
+            return None, str(exc)
+        # A bounded settle: wait for ``load`` but never longer than the settle budget, so a
+        # hanging iframe or tracker cannot stall us, then give scripts a moment to build menus.
+        with contextlib.suppress(PlaywrightError):
+            await page.wait_for_load_state("load", timeout=max(self.options.settle_ms * 4, 1000))
+        await page.wait_for_timeout(self.options.settle_ms)
+        return resp, None
+
+    async def _open_homepage(self, page: Page) -> PageSnapshot | None:
+        attempts = 0
+        while True:
+            attempts += 1
+            resp, error = await self._navigate(page, self.muni.url)
+            failure = await self._homepage_failure(page, resp, error)
+            if failure is None:
+                break
+            status, detail, http_status, wait_s = failure
+            if wait_s is None or attempts > self.options.retries:
+                self._fail(status, detail, http_status=http_status, attempts=attempts, final_url=page.url if page.url != "about:blank" else "")
+                return None
+            await asyncio.sleep(min(wait_s, self.options.retry_after_cap_s))
+        if attempts > 1:
+            self.flags.append(f"attempts:{attempts}")
+        chain = _redirect_chain(resp) + tuple(u for u in self._client_hops(page) if u)
+        private_hop = next((u for u in chain if not self.options.allow_private_network and private_reason(u)), None)
+        if private_hop:
+            self._fail(SiteStatus.PRIVATE_NETWORK, f"redirected to a non-public address ({private_hop})")
+            return None
+        consent = await self._close_consent(page)
+        self.home_url = page.url
+        return await self._snapshot(page, resp, depth=0, via=("", ""), chain=chain, consent=consent)
+
+    def _client_hops(self, page: Page) -> tuple[str, ...]:
+        # A meta refresh or script redirect leaves the final URL different from the response's.
+        return (page.url,) if page.url and page.url != self.muni.url else ()
+
+    async def _homepage_failure(
+        self, page: Page, resp: Response | None, error: str | None
+    ) -> tuple[SiteStatus, str, int | None, float | None] | None:
+        """None when the homepage can be assessed; else (status, detail, http status, retry wait or None)."""
+        if error is not None:
+            status, detail, retry = classify_exception(error)
+            if status is SiteStatus.TIMEOUT and await self._has_partial_dom(page):
+                self.flags.append("partial")
+                return None
+            return status, detail, None, (2.0 if retry else None)
+        if self._blocked_private and not self.options.allow_private_network:
+            return SiteStatus.PRIVATE_NETWORK, f"navigation to a non-public address was refused ({self._blocked_private[0]})", None, None
+        if resp is None:
+            return SiteStatus.EMPTY_PAGE, "the browser received no response", None, None
+        headers = await resp.all_headers()
+        title = ""
+        with contextlib.suppress(PlaywrightError):
+            title = await page.title()
+        verdict = classify_response(resp.status, headers, title, self.options.max_bytes)
+        if verdict is not None:
+            return verdict
+        try:
+            text_len, links = await page.evaluate(
+                "() => [(document.body ? document.body.innerText.trim().length : 0), document.links.length + document.querySelectorAll('frame,iframe').length]"
+            )
+        except PlaywrightError as exc:
+            return SiteStatus.PAGE_HUNG, f"the page did not answer: {str(exc).splitlines()[0]}", None, None
+        if text_len < 20 and links == 0:
+            return SiteStatus.EMPTY_PAGE, "the homepage rendered no text and no links", resp.status, None
+        return None
+
+    async def _has_partial_dom(self, page: Page) -> bool:
+        try:
+            n = await page.evaluate("() => document.body ? document.links.length : 0")
+        except PlaywrightError:
+            return False
+        return bool(n and n >= 5)
+
+    async def _close_consent(self, page: Page) -> ConsentAction | None:
+        try:
+            candidates: list[dict[str, Any]] = await page.evaluate(_CONSENT_JS, {})
+        except PlaywrightError:
+            return None
+        banners = [c for c in candidates if find_terms(c["banner_text"], self.vocab.consent_banner)]
+        if not banners:
+            return None
+        for tier in self.vocab.consent_least:
+            for cand in banners:
+                label = fold(cand["text"])
+                if any(label == w or label.startswith(w + " ") or w in label for w in tier):
+                    return await self._click_consent(page, cand)
+        return ConsentAction(found=True, closed=False, detail="a cookie banner offered no least-consent choice; left open")
+
+    async def _click_consent(self, page: Page, cand: dict[str, Any]) -> ConsentAction:
+        try:
+            await page.click(f"[data-audit-consent='{int(cand['index'])}']", timeout=3000)
+            await page.wait_for_timeout(300)
+        except PlaywrightError as exc:
+            return ConsentAction(found=True, clicked=cand["text"], closed=False, detail=str(exc).splitlines()[0])
+        still = await page.evaluate(
+            "(i) => { const b = document.querySelector(`[data-audit-consent='${i}']`); if (!b) return false; const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(b).visibility !== 'hidden'; }",
+            int(cand["index"]),
+        )
+        return ConsentAction(found=True, clicked=cand["text"], closed=not still, detail="" if not still else "the banner stayed visible after the click")
+
+    async def _collect(self, page: Page, *, links_only: bool = False) -> dict[str, Any]:
+        """Run the collector in the main frame and every frame, offsetting frame boxes."""
+        data: dict[str, Any] = await page.evaluate(_COLLECT_JS, {"linksOnly": links_only})
+        for frame in page.frames[1:]:
+            try:
+                owner = await frame.frame_element()
+                box = await owner.bounding_box()
+                sub = await frame.evaluate(_COLLECT_JS, {"linksOnly": links_only})
+            except PlaywrightError:
+                continue  # cross-origin or detached frames are out of reach
+            dx, dy = (box["x"], box["y"]) if box else (0.0, 0.0)
+            for el in sub["elements"]:
+                el["frame"] = frame.url
+                el["box"]["x"] += dx
+                el["box"]["y"] += dy
+            data["elements"].extend(sub["elements"])
+            if not links_only:
+                data["headings"].extend(sub["headings"])
+                data["text"] = f"{data['text']} {sub['text']}".strip()
+                data["main_text"] = f"{data['main_text']} {sub['main_text']}".strip()
+        return data
+
+    async def _snapshot(
+        self, page: Page, resp: Response | None, *, depth: int, via: tuple[str, str],
+        chain: tuple[str, ...] = (), consent: ConsentAction | None = None, parent: str = "",
+    ) -> PageSnapshot:
+        name = f"{self.prefix}/page-{self._page_index}"
+        self._page_index += 1
+        data = await self._collect(page)
+        html = await page.content()
+        self.captured.blobs[f"{name}.html"] = html.encode("utf-8")
+        headers = await resp.all_headers() if resp else {}
+        if resp is not None:
+            body = b""
+            with contextlib.suppress(PlaywrightError):
+                body = await resp.body()
+            self.captured.warc.append(WarcEntry(resp.url, "response", headers.get("content-type", ""), body, resp.status, tuple(headers.items())))
+        self.captured.warc.append(WarcEntry(page.url, "resource", "text/html; charset=utf-8", html.encode("utf-8")))
+        shot = full = ""
+        mobile: tuple[Element, ...] = ()
+        if depth == 0:
+            shot, full = await self._screenshots(page, name, data)
+            if self.options.mobile:
+                mobile = await self._mobile_elements(page)
+        flags = ["frameset"] if data.get("frameset") else []
+        return PageSnapshot(
+            url=via[1] or self.muni.url, final_url=page.url, depth=depth,
+            status=resp.status if resp else 0, title=data["title"][:500], lang=data["lang"][:20],
+            via_text=via[0], via_url=via[1], parent_url=parent,
+            headings=tuple(Heading(h["level"], h["text"]) for h in data["headings"]),
+            elements=tuple(_element(e) for e in data["elements"]),
+            text=data["text"], main_text=data.get("main_text", ""), redirect_chain=chain,
+            content_type=headers.get("content-type", ""), html_file=f"{name}.html",
+            screenshot=shot, full_screenshot=full, consent=consent, mobile_elements=mobile,
+            viewport=self.criteria.settings.viewport, flags=tuple(flags),
+        )
+
+    async def _screenshots(self, page: Page, name: str, data: dict[str, Any]) -> tuple[str, str]:
+        width, _ = self.criteria.settings.viewport
+        shot, full = f"{name}.png", f"{name}-full.jpg"
+        try:
+            await page.evaluate("() => window.scrollTo(0, 0)")
+            png = await page.screenshot(type="png", timeout=10000)
+            self.captured.blobs[shot] = png
+            self.captured.warc.append(WarcEntry(f"urn:screenshot:{page.url}", "resource", "image/png", png))
+            height = min(int(data.get("scrollHeight") or 0) or 768, self.options.full_page_max_px)
+            jpg = await page.screenshot(type="jpeg", quality=55, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}, timeout=15000)
+            self.captured.blobs[full] = jpg
+        except PlaywrightError:
+            self.flags.append("screenshot_failed")
+            return (shot if shot in self.captured.blobs else ""), ""
+        return shot, full
+
+    async def _mobile_elements(self, page: Page) -> tuple[Element, ...]:
+        """Informational: the same links at a 390x844 phone size."""
+        w, h = self.criteria.settings.mobile_viewport
+        dw, dh = self.criteria.settings.viewport
+        try:
+            await page.set_viewport_size({"width": w, "height": h})
+            await page.wait_for_timeout(150)
+            data = await page.evaluate(_COLLECT_JS, {"linksOnly": True})
+            return tuple(_element(e) for e in data["elements"])
+        except PlaywrightError:
+            return ()
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await page.set_viewport_size({"width": dw, "height": dh})
+
+    async def _follow(self, page: Page, pages: list[PageSnapshot]) -> None:
+        """Breadth-first over the best candidates, up to max_depth (deeper from service pages)."""
+        seen = {normalise_url(pages[0].final_url), normalise_url(self.muni.url)}
+        queue: list[tuple[Candidate, int, str]] = [(c, 1, pages[0].final_url) for c in self._candidates(pages[0])]
+        settings = self.criteria.settings
+        while queue and len(pages) < self.options.max_pages:
+            cand, depth, parent = queue.pop(0)
+            if cand.url in seen:
+                continue
+            seen.add(cand.url)
+            resp, error = await self._navigate(page, cand.url)
+            if error is not None or resp is None or resp.status >= 400:
+                continue
+            snap = await self._snapshot(page, resp, depth=depth, via=(cand.text, cand.url), parent=parent)
+            if not (same_site(snap.final_url, self.muni.url) or same_site(snap.final_url, self.home_url)):
+                continue
+            pages.append(snap)
+            service = _names_service(snap, self.criteria)
+            limit = settings.person_page_depth if service else settings.max_depth
+            if depth < limit:
+                queue.extend((c, depth + 1, snap.final_url) for c in self._candidates(snap, from_service_page=service))
+
+    def _candidates(self, snap: PageSnapshot, *, from_service_page: bool = False) -> list[Candidate]:
+        ranked = rank_links(snap.elements, snap.final_url, self.vocab, from_service_page=from_service_page)
+        return ranked[: self.options.follow_per_page]
+
+
+
+def _names_service(snap: PageSnapshot, criteria: Criteria) -> bool:
+    terms = criteria.vocabulary.terms("service_entry")
+    return bool(find_terms(snap.title, terms)) or any(find_terms(h.text, terms) for h in snap.headings if h.level <= 3)
+
+
+def _redirect_chain(resp: Response | None) -> tuple[str, ...]:
+    chain: list[str] = []
+    req = resp.request if resp else None
+    while req is not None:
+        chain.append(req.url)
+        req = req.redirected_from
+    return tuple(reversed(chain))
+
+
+def _element(raw: dict[str, Any]) -> Element:
+    b = raw.get("box")
+    return Element(
+        kind=raw["kind"], text=raw["text"], name=raw.get("name", ""), href=raw.get("href", ""),
+        landmark=raw.get("landmark", ""),
+        box=Box(round(b["x"], 1), round(b["y"], 1), round(b["width"], 1), round(b["height"], 1)) if b else None,
+        visible=bool(raw.get("visible")), hidden_container=bool(raw.get("hidden_container")),
+        covered=bool(raw.get("covered")), font_size=float(raw.get("font_size") or 0),
+        selector=raw.get("selector", ""), in_article=bool(raw.get("in_article")), frame=raw.get("frame", ""),
+    )
+
+
+def _locale(country: str) -> str:
+    return {"SE": "sv-SE", "NO": "nb-NO", "DK": "da-DK", "FI": "fi-FI"}.get(country.upper(), "en-GB")
+
+
+async def crawl_sites(
+    municipalities: Sequence[Municipality],
+    criteria: Criteria,
+    options: CrawlOptions,
+    on_done: Callable[[Captured], Awaitable[None] | None],
+) -> None:
+    """Crawl every municipality with ``options.concurrency`` sites in flight; call ``on_done`` per site.
+
+    A site that exceeds its wall-clock budget is reported as ``page_hung``; a browser crash is
+    reported for that site only, the browser is relaunched and the run goes on.
+    """
+    semaphore = asyncio.Semaphore(max(1, options.concurrency))
+    async with BrowserPool(options) as pool:
+
+        async def one(muni: Municipality) -> None:
+            async with semaphore:
+                captured = await _crawl_one(pool, muni, criteria, options)
+                maybe = on_done(captured)
+                if asyncio.iscoroutine(maybe):
+                    await maybe
+
+        await asyncio.gather(*(one(m) for m in municipalities))
+
+
+async def _crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions) -> Captured:
+    started = time.monotonic()
+    for attempt in (1, 2):
+        crawler = SiteCrawler(muni, criteria, options)
+        try:
+            browser = await pool.browser()
+            return await asyncio.wait_for(crawler.run(browser), timeout=options.site_timeout_s)
+        except TimeoutError:
+            return Captured(CrawlFailure(muni, SiteStatus.PAGE_HUNG, f"the site did not finish within {options.site_timeout_s:.0f} s (hard limit)", url=muni.url, started_at=crawler.started_at, finished_at=_now()))
+        except PlaywrightError as exc:
+            message = str(exc).splitlines()[0] if str(exc) else repr(exc)
+            if attempt == 2 or "closed" not in message.lower() and "crash" not in message.lower():
+                return Captured(CrawlFailure(muni, SiteStatus.BROWSER_CRASH, f"the browser failed on this site: {message}", url=muni.url, started_at=crawler.started_at, finished_at=_now(), attempts=attempt))
+    raise AssertionError(f"unreachable ({time.monotonic() - started:.1f}s)")

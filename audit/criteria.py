@@ -1,0 +1,353 @@
+"""Load ``criteria.yaml``: the checklist as data, validated strictly before anything runs.
+
+The loader uses ``yaml.safe_load`` with a loader that keeps every scalar a string unless the schema
+asks for a number, so YAML 1.1 surprises (``NO`` -> False, ``01234`` -> 668, ``1.10`` -> 1.1) cannot
+change the vocabulary or the rubric version. Every problem is collected and reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from audit.errors import InputError, Problem
+from audit.text import fold
+
+CRITERION_IDS = ("entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person")
+LANGUAGES = ("sv", "nb", "nn", "da", "fi", "en")
+UI_LANGUAGES = ("sv", "nb", "da", "fi", "en")
+SOURCES = ("automatic", "automatic_or_phone", "phone")
+MAX_BYTES = 1_000_000
+
+# Vocabulary lists keyed by language; the others have their own shapes (see _VOCAB_SHAPES).
+_PER_LANGUAGE = (
+    "service_entry",
+    "contact_link",
+    "decoy",
+    "switchboard",
+    "help_topics",
+    "responsible_role",
+    "staff_role",
+    "unclear_role",
+)
+_CHANNELS = ("phone", "email", "chat", "form", "address", "hours")
+_TOP_KEYS = {"rubric_version", "title", "criteria", "dependencies", "settings", "vocabulary"}
+_CRITERION_KEYS = {"id", "weight", "source", "question", "passes_when", "advice"}
+_SETTINGS_INT = ("min_font_px", "min_box_px", "max_depth", "person_page_depth", "snippet_chars")
+_SETTINGS_PAIR = ("viewport", "mobile_viewport")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One checklist point: its wording per language, weight and where its verdict comes from."""
+
+    id: str
+    weight: int
+    source: str
+    question: dict[str, str]
+    passes_when: dict[str, str]
+    advice: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "weight": self.weight,
+            "source": self.source,
+            "question": dict(self.question),
+            "passes_when": dict(self.passes_when),
+            "advice": dict(self.advice),
+        }
+
+
+@dataclass(frozen=True)
+class Settings:
+    viewport: tuple[int, int]
+    mobile_viewport: tuple[int, int]
+    min_font_px: int
+    min_box_px: int
+    max_depth: int
+    person_page_depth: int
+    snippet_chars: int
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Folded terms. ``terms(kind)`` merges every language, because bilingual sites mix them."""
+
+    per_language: dict[str, dict[str, tuple[str, ...]]]
+    channels: dict[str, tuple[str, ...]]
+    news_path: tuple[str, ...]
+    consent_banner: tuple[str, ...]
+    consent_least: tuple[tuple[str, ...], ...]
+    consent_accept: tuple[str, ...]
+
+    def terms(self, kind: str) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for words in self.per_language[kind].values():
+            for w in words:
+                seen.setdefault(w, None)
+        # Longest first, so "kontakta oss" is preferred over "kontakt" when both match.
+        return tuple(sorted(seen, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Criteria:
+    rubric_version: str
+    title: str
+    criteria: tuple[Criterion, ...]
+    dependencies: dict[str, tuple[str, ...]]
+    settings: Settings
+    vocabulary: Vocabulary
+    path: str = ""
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        return next(c for c in self.criteria if c.id == criterion_id)
+
+
+class _StringLoader(yaml.SafeLoader):
+    """A safe loader that resolves only ints (for weights and settings), never bools or floats."""
+
+
+# Drop YAML 1.1's implicit resolvers for bool, float, null-less oddities and timestamps;
+# "NO", "01234" and "1.10" then stay strings. Ints without a leading zero still resolve.
+_StringLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:int"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    text = loader.construct_scalar(node)  # type: ignore[arg-type]
+    if isinstance(text, str) and text.isdigit() and (text == "0" or not text.startswith("0")):
+        return int(text)
+    return text
+
+
+_StringLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def load_criteria(path: Path) -> Criteria:
+    """Read and validate ``path``; raise :class:`InputError` listing every problem found."""
+    name = str(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot read the file ({exc.strerror})")]) from exc
+    if len(raw_bytes) > MAX_BYTES:
+        raise InputError([Problem(name, f"file is larger than {MAX_BYTES} bytes")])
+    try:
+        data = yaml.load(raw_bytes.decode("utf-8"), Loader=_StringLoader)  # noqa: S506 - safe subclass
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(name, f"not valid YAML: {exc}".splitlines()[0])]) from exc
+    problems: list[Problem] = []
+    criteria = _parse(name, data, problems)
+    if problems or criteria is None:
+        raise InputError(problems or [Problem(name, "empty file")])
+    return criteria
+
+
+def _parse(name: str, data: Any, problems: list[Problem]) -> Criteria | None:
+    if not isinstance(data, dict):
+        problems.append(Problem(name, "the top level must be a mapping"))
+        return None
+    _unknown_and_missing(name, "", data, _TOP_KEYS, _TOP_KEYS, problems)
+    version = data.get("rubric_version")
+    if not isinstance(version, str) or not version:
+        problems.append(Problem(name, "must be a quoted string like \"1.0\"", field="rubric_version"))
+    criteria = _parse_criteria(name, data.get("criteria"), problems)
+    deps = _parse_dependencies(name, data.get("dependencies"), criteria, problems)
+    settings = _parse_settings(name, data.get("settings"), problems)
+    vocab = _parse_vocabulary(name, data.get("vocabulary"), problems)
+    if problems or settings is None or vocab is None:
+        return None
+    return Criteria(
+        rubric_version=str(version),
+        title=str(data.get("title", "")),
+        criteria=tuple(criteria),
+        dependencies=deps,
+        settings=settings,
+        vocabulary=vocab,
+        path=name,
+    )
+
+
+def _unknown_and_missing(
+    name: str, where: str, data: dict[str, Any], allowed: set[str], required: set[str],
+    problems: list[Problem],
+) -> None:
+    for key in sorted(set(map(str, data)) - allowed):
+        problems.append(Problem(name, "unknown key", field=f"{where}{key}"))
+    for key in sorted(required - set(map(str, data))):
+        problems.append(Problem(name, "missing", field=f"{where}{key}"))
+
+
+def _parse_criteria(name: str, raw: Any, problems: list[Problem]) -> list[Criterion]:
+    if not isinstance(raw, list):
+        problems.append(Problem(name, "must be a list of the five criteria", field="criteria"))
+        return []
+    out: list[Criterion] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        where = f"criteria[{i}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(name, "must be a mapping", field=where))
+            continue
+        _unknown_and_missing(name, f"{where}.", item, _CRITERION_KEYS, _CRITERION_KEYS, problems)
+        cid = item.get("id")
+        if cid not in CRITERION_IDS:
+            problems.append(Problem(name, f"unknown criterion id {cid!r}", field=f"{where}.id"))
+            continue
+        if cid in seen:
+            problems.append(Problem(name, f"duplicate criterion id {cid!r}", field=f"{where}.id"))
+            continue
+        seen.add(cid)
+        weight = item.get("weight")
+        if not isinstance(weight, int) or weight < 1:
+            problems.append(Problem(name, "must be a positive integer", field=f"{where}.weight"))
+            weight = 1
+        source = item.get("source")
+        if source not in SOURCES:
+            problems.append(Problem(name, f"must be one of {', '.join(SOURCES)}", field=f"{where}.source"))
+        texts = {k: _texts(name, f"{where}.{k}", item.get(k), problems) for k in ("question", "passes_when", "advice")}
+        if "en" not in texts["advice"] or "en" not in texts["question"]:
+            problems.append(Problem(name, "needs at least an 'en' text", field=f"{where}.question/advice"))
+        out.append(Criterion(str(cid), weight, str(source), texts["question"], texts["passes_when"], texts["advice"]))
+    for cid in CRITERION_IDS:
+        if cid not in seen:
+            problems.append(Problem(name, f"criterion {cid!r} is missing", field="criteria"))
+    return out
+
+
+def _texts(name: str, where: str, raw: Any, problems: list[Problem]) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, "must map language codes to text", field=where))
+        return {}
+    out: dict[str, str] = {}
+    for lang, text in raw.items():
+        if lang not in LANGUAGES:
+            problems.append(Problem(name, f"unknown language {lang!r}", field=f"{where}.{lang}"))
+        elif not isinstance(text, str) or not text.strip():
+            problems.append(Problem(name, "must be non-empty text", field=f"{where}.{lang}"))
+        else:
+            out[str(lang)] = text.strip()
+    return out
+
+
+def _parse_dependencies(
+    name: str, raw: Any, criteria: list[Criterion], problems: list[Problem]
+) -> dict[str, tuple[str, ...]]:
+    ids = {c.id for c in criteria}
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, "must map a criterion id to the ids that depend on it", field="dependencies"))
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key, deps in raw.items():
+        if key not in ids or not isinstance(deps, list) or any(d not in ids for d in deps):
+            problems.append(Problem(name, "must name known criterion ids", field=f"dependencies.{key}"))
+            continue
+        out[str(key)] = tuple(str(d) for d in deps)
+    return out
+
+
+def _parse_settings(name: str, raw: Any, problems: list[Problem]) -> Settings | None:
+    keys = set(_SETTINGS_INT) | set(_SETTINGS_PAIR)
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, "must be a mapping", field="settings"))
+        return None
+    _unknown_and_missing(name, "settings.", raw, keys, keys, problems)
+    values: dict[str, Any] = {}
+    for key in _SETTINGS_INT:
+        v = raw.get(key)
+        if not isinstance(v, int) or v < 0:
+            problems.append(Problem(name, "must be a non-negative integer", field=f"settings.{key}"))
+        values[key] = v
+    for key in _SETTINGS_PAIR:
+        v = raw.get(key)
+        if not (isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) and n > 0 for n in v)):
+            problems.append(Problem(name, "must be [width, height] in pixels", field=f"settings.{key}"))
+            v = [1, 1]
+        values[key] = (v[0], v[1])
+    if any(p.field and p.field.startswith("settings") for p in problems):
+        return None
+    return Settings(**values)
+
+
+def _word_list(name: str, where: str, raw: Any, problems: list[Problem]) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(name, "must be a non-empty list of words", field=where))
+        return ()
+    words = []
+    for i, w in enumerate(raw):
+        if not isinstance(w, str) or not w.strip():
+            problems.append(Problem(name, f"item {i} must be a non-empty string (quote it)", field=where))
+            continue
+        words.append(fold(w))
+    return tuple(words)
+
+
+def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabulary | None:
+    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "consent"}
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, "must be a mapping", field="vocabulary"))
+        return None
+    _unknown_and_missing(name, "vocabulary.", raw, keys, keys, problems)
+    per_language: dict[str, dict[str, tuple[str, ...]]] = {}
+    for kind in _PER_LANGUAGE:
+        langs = raw.get(kind)
+        if not isinstance(langs, dict):
+            problems.append(Problem(name, "must map language codes to word lists", field=f"vocabulary.{kind}"))
+            continue
+        for lang in sorted(set(map(str, langs)) - set(LANGUAGES)):
+            problems.append(Problem(name, "unknown language", field=f"vocabulary.{kind}.{lang}"))
+        for lang in LANGUAGES:
+            if lang not in langs:
+                problems.append(Problem(name, "missing language", field=f"vocabulary.{kind}.{lang}"))
+        per_language[kind] = {
+            str(lang): _word_list(name, f"vocabulary.{kind}.{lang}", words, problems)
+            for lang, words in langs.items()
+            if lang in LANGUAGES
+        }
+    channels_raw = raw.get("channels")
+    channels: dict[str, tuple[str, ...]] = {}
+    if isinstance(channels_raw, dict):
+        _unknown_and_missing(name, "vocabulary.channels.", channels_raw, set(_CHANNELS), set(_CHANNELS), problems)
+        channels = {
+            c: _word_list(name, f"vocabulary.channels.{c}", channels_raw.get(c), problems) for c in _CHANNELS
+        }
+    else:
+        problems.append(Problem(name, "must be a mapping of channel lists", field="vocabulary.channels"))
+    consent = raw.get("consent")
+    if not isinstance(consent, dict):
+        problems.append(Problem(name, "must be a mapping", field="vocabulary.consent"))
+        return None
+    consent_keys = {"banner", "least_consent", "accept"}
+    _unknown_and_missing(name, "vocabulary.consent.", consent, consent_keys, consent_keys, problems)
+    least_raw = consent.get("least_consent")
+    least: tuple[tuple[str, ...], ...] = ()
+    if isinstance(least_raw, list):
+        least = tuple(
+            _word_list(name, f"vocabulary.consent.least_consent[{i}]", tier, problems)
+            for i, tier in enumerate(least_raw)
+        )
+    else:
+        problems.append(Problem(name, "must be a list of word lists", field="vocabulary.consent.least_consent"))
+    return Vocabulary(
+        per_language=per_language,
+        channels=channels,
+        news_path=_word_list(name, "vocabulary.news_path", raw.get("news_path"), problems),
+        consent_banner=_word_list(name, "vocabulary.consent.banner", consent.get("banner"), problems),
+        consent_least=least,
+        consent_accept=_word_list(name, "vocabulary.consent.accept", consent.get("accept"), problems),
+    )
+
+
+def default_criteria_path() -> Path:
+    """The criteria.yaml shipped with the package (a copy of the project's top-level file)."""
+    return Path(__file__).with_name("criteria.yaml")

@@ -1,0 +1,98 @@
+"""Rank a page's links by how strongly they point to the service page (pure; used by the crawler).
+
+The crawler can afford to open only a few pages per site, so it follows the most promising
+same-site links: those whose text, accessible name or URL names the service, then generic contact
+links, then (from a service page) links to organisation or staff pages where a responsible person
+may be named. Decoys, news items, files and other sites are never followed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from audit.criteria import Vocabulary
+from audit.models import Element
+from audit.text import find_terms, fold
+
+# Words in link texts or URLs of organisation and staff pages (where a manager may be named).
+_PERSON_PAGE_HINTS = (
+    "organisation", "organisasjon", "organisering", "om oss", "om os", "om kontaktcenter", "medarbetare",
+    "medarbeidere", "medarbejdere", "ansatte", "ledning", "ledelse", "leiing", "personal", "chef",
+    "kontakt", "yhteystiedot", "henkilosto", "organisaatio", "staff", "about", "who we are",
+)
+_FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".jpg", ".png", ".mp4", ".ics")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    url: str
+    text: str
+    score: float
+    reason: str
+
+
+def same_site(url: str, base: str) -> bool:
+    """True when ``url`` is on the same host as ``base`` (ignoring a leading ``www.``)."""
+    a, b = urlsplit(url), urlsplit(base)
+    if a.scheme not in ("http", "https"):
+        return False
+    host_a = (a.hostname or "").removeprefix("www.")
+    host_b = (b.hostname or "").removeprefix("www.")
+    return host_a == host_b and (a.port or 0) == (b.port or 0)
+
+
+def normalise_url(url: str) -> str:
+    """Drop the fragment so the same page is not opened twice."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def is_news_url(url: str, vocab: Vocabulary) -> bool:
+    segments = [fold(s) for s in urlsplit(url).path.split("/") if s]
+    return any(seg in vocab.news_path or seg.split("-")[0] in vocab.news_path for seg in segments[:-1] or segments)
+
+
+def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page: bool) -> Candidate | None:
+    """Score one link, or None when it must not be followed."""
+    if link.kind != "link" or not link.href or not same_site(link.href, base):
+        return None
+    path = urlsplit(link.href).path.lower()
+    if path.endswith(_FILE_SUFFIXES):
+        return None
+    label = f"{link.text} {link.name}"
+    url_words = path.replace("/", " ").replace("-", " ").replace("_", " ")
+    score, reasons = 0.0, []
+    if find_terms(label, vocab.terms("service_entry")):
+        score, reasons = score + 10, [*reasons, "names the service"]
+    elif find_terms(url_words, vocab.terms("service_entry")):
+        score, reasons = score + 6, [*reasons, "URL names the service"]
+    if find_terms(label, vocab.terms("contact_link"), whole_word=True):
+        score, reasons = score + 5, [*reasons, "contact link"]
+    elif find_terms(url_words, vocab.terms("contact_link")):
+        score, reasons = score + 3, [*reasons, "contact URL"]
+    if from_service_page and find_terms(f"{label} {url_words}", _PERSON_PAGE_HINTS):
+        score, reasons = score + 4, [*reasons, "organisation page"]
+    if score <= 0:
+        return None
+    if find_terms(label, vocab.terms("decoy")) or find_terms(label, vocab.terms("switchboard"), whole_word=True):
+        score -= 8
+    if is_news_url(link.href, vocab) or link.in_article:
+        score -= 6
+    if link.landmark in ("header", "nav"):
+        score += 1
+    if score <= 0:
+        return None
+    return Candidate(normalise_url(link.href), link.text or link.name, score, ", ".join(reasons))
+
+
+def rank_links(
+    links: tuple[Element, ...], base: str, vocab: Vocabulary, *, from_service_page: bool = False
+) -> list[Candidate]:
+    """Distinct candidate URLs, best first (ties keep page order)."""
+    best: dict[str, Candidate] = {}
+    for link in links:
+        cand = score_link(link, base, vocab, from_service_page=from_service_page)
+        if cand and (cand.url not in best or cand.score > best[cand.url].score):
+            best[cand.url] = cand
+    return sorted(best.values(), key=lambda c: -c.score)

@@ -1,0 +1,395 @@
+"""Typed records passed between the stages: crawl -> archive -> checks -> score -> report.
+
+Everything here is a frozen dataclass with a JSON round trip (``to_dict`` / ``from_dict``),
+so each stage can stop, write its output to disk and be resumed from it.
+A site the crawler saw is a :class:`SiteSnapshot`; a site it could not assess is a
+:class:`CrawlFailure`. The two are deliberately different types: a failure never reaches a check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class Verdict(str, Enum):
+    """The closed set of outcomes for one criterion."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NEEDS_REVIEW = "needs_review"
+    NOT_ASSESSED = "not_assessed"
+
+
+class Source(str, Enum):
+    """Where a final verdict came from."""
+
+    AUTOMATIC = "automatic"
+    PHONE_CHECK = "phone_check"
+    OVERRIDE = "override"
+
+
+class SiteStatus(str, Enum):
+    """Per-site outcome of the crawl. Everything but ``OK`` is never scored or ranked."""
+
+    OK = "ok"
+    INVALID_URL = "invalid_url"
+    PRIVATE_NETWORK = "private_network"
+    DNS_ERROR = "dns_error"
+    CONNECT_ERROR = "connect_error"
+    TIMEOUT = "timeout"
+    TLS_ERROR = "tls_error"
+    HTTP_ERROR = "http_error"
+    REDIRECT_LOOP = "redirect_loop"
+    BLOCKED = "blocked"
+    RATE_LIMITED = "rate_limited"
+    EMPTY_PAGE = "empty_page"
+    NON_HTML = "non_html"
+    TOO_LARGE = "too_large"
+    BROWSER_CRASH = "browser_crash"
+    PAGE_HUNG = "page_hung"
+    ROBOTS_DISALLOWED = "robots_disallowed"
+
+
+# Landmarks an element can sit in; "" means none of them (plain body content).
+LANDMARKS = ("header", "nav", "main", "aside", "footer", "")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """One row of the municipality list."""
+
+    id: str
+    name: str
+    country: str
+    region: str
+    url: str
+    switchboard_phone: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Municipality:
+        return cls(**{f.name: data.get(f.name, "") for f in dataclasses.fields(cls)})
+
+
+@dataclass(frozen=True)
+class Box:
+    """An element's rectangle in CSS pixels, relative to the top-left of the page at scroll 0."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x + self.width / 2, self.y + self.height / 2)
+
+
+@dataclass(frozen=True)
+class Element:
+    """A link, button, heading or text block as rendered.
+
+    ``kind`` is one of ``link``, ``button``, ``block``. ``name`` is the accessible name
+    (aria-label, alt of a contained image, title) when it differs from ``text``.
+    ``hidden_container`` is true when an ancestor is collapsed or hidden (display:none,
+    visibility:hidden, aria-hidden, a closed ``details``/menu, zero size with overflow hidden).
+    ``covered`` is true when the element at the box centre is neither this element nor inside it.
+    ``frame`` is the URL of the frame the element lives in, empty for the main document.
+    """
+
+    kind: str
+    text: str
+    name: str = ""
+    href: str = ""
+    landmark: str = ""
+    box: Box | None = None
+    visible: bool = True
+    hidden_container: bool = False
+    covered: bool = False
+    font_size: float = 16.0
+    selector: str = ""
+    in_article: bool = False
+    frame: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ConsentAction:
+    """What the crawler did about a cookie banner (it only ever picks the least-consent choice)."""
+
+    found: bool
+    clicked: str = ""
+    closed: bool = False
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PageSnapshot:
+    """One rendered page: the homepage (depth 0) or a page reached by following links."""
+
+    url: str
+    final_url: str
+    depth: int
+    status: int
+    title: str = ""
+    lang: str = ""
+    via_text: str = ""
+    via_url: str = ""
+    parent_url: str = ""
+    headings: tuple[Heading, ...] = ()
+    elements: tuple[Element, ...] = ()
+    text: str = ""
+    main_text: str = ""
+    redirect_chain: tuple[str, ...] = ()
+    content_type: str = ""
+    html_file: str = ""
+    screenshot: str = ""
+    full_screenshot: str = ""
+    consent: ConsentAction | None = None
+    mobile_elements: tuple[Element, ...] = ()
+    viewport: tuple[int, int] = (1366, 768)
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteSnapshot:
+    """Everything the crawler saw of one municipality; ``pages[0]`` is the homepage."""
+
+    municipality: Municipality
+    pages: tuple[PageSnapshot, ...]
+    started_at: str
+    finished_at: str
+    user_agent: str = ""
+    attempts: int = 1
+    flags: tuple[str, ...] = ()
+    status: SiteStatus = SiteStatus.OK
+
+    @property
+    def homepage(self) -> PageSnapshot:
+        return self.pages[0]
+
+
+@dataclass(frozen=True)
+class CrawlFailure:
+    """A municipality whose homepage could not be assessed, and why."""
+
+    municipality: Municipality
+    status: SiteStatus
+    detail: str
+    url: str = ""
+    final_url: str = ""
+    http_status: int | None = None
+    started_at: str = ""
+    finished_at: str = ""
+    attempts: int = 1
+    screenshot: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a sceptical reader needs to check one verdict."""
+
+    url: str = ""
+    text: str = ""
+    selector: str = ""
+    region: str = ""
+    box: Box | None = None
+    depth: int = 0
+    matched: tuple[str, ...] = ()
+    snippet: str = ""
+    screenshot: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A check's verdict on one criterion, before phone checks and overrides are merged."""
+
+    verdict: Verdict
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict is Verdict.PASS
+
+
+@dataclass(frozen=True)
+class PhoneCheck:
+    """One row of the researchers' phone-check file."""
+
+    municipality_id: str
+    checked_on: str
+    responsible_person_named: bool
+    person_name: str = ""
+    role: str = ""
+    caller: str = ""
+    notes: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Override:
+    """A researcher's decision on one verdict, with who, when and why."""
+
+    municipality_id: str
+    criterion: str
+    verdict: Verdict
+    who: str
+    when: str
+    why: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class CriterionOutcome:
+    """The final verdict on one criterion for one municipality, with its provenance."""
+
+    criterion: str
+    verdict: Verdict
+    reason: str
+    source: Source = Source.AUTOMATIC
+    evidence: tuple[Evidence, ...] = ()
+    provisional: bool = False
+    automatic_verdict: Verdict | None = None
+    phone_check: PhoneCheck | None = None
+    override: Override | None = None
+
+    @property
+    def value(self) -> int | None:
+        """1 or 0 for the score; None when not assessed."""
+        if self.verdict is Verdict.NOT_ASSESSED:
+            return None
+        return 1 if self.verdict is Verdict.PASS else 0
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """A municipality's scored (or not-assessed) result, as written to results.json."""
+
+    municipality: Municipality
+    status: SiteStatus
+    detail: str = ""
+    outcomes: tuple[CriterionOutcome, ...] = ()
+    score: int | None = None
+    rank: int | None = None
+    provisional: bool = False
+    needs_review: bool = False
+    awaiting_phone_check: bool = False
+    homepage_url: str = ""
+    final_url: str = ""
+    screenshot: str = ""
+    flags: tuple[str, ...] = ()
+
+    @property
+    def assessed(self) -> bool:
+        return self.status is SiteStatus.OK
+
+    def outcome(self, criterion: str) -> CriterionOutcome | None:
+        return next((o for o in self.outcomes if o.criterion == criterion), None)
+
+
+# --- JSON round trip --------------------------------------------------------------------------
+# One generic encoder/decoder driven by the dataclass field types keeps every record's on-disk
+# form in step with its definition: adding a field never needs a hand-written serializer.
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn a record (or a structure of records) into JSON-ready data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+_RECORDS: dict[str, type] = {}
+
+
+def _register(*classes: type) -> None:
+    for cls in classes:
+        _RECORDS[cls.__name__] = cls
+
+
+_register(
+    Municipality,
+    Box,
+    Element,
+    Heading,
+    ConsentAction,
+    PageSnapshot,
+    SiteSnapshot,
+    CrawlFailure,
+    Evidence,
+    CheckResult,
+    PhoneCheck,
+    Override,
+    CriterionOutcome,
+    SiteResult,
+)
+_ENUMS: dict[str, type[Enum]] = {e.__name__: e for e in (Verdict, Source, SiteStatus)}
+
+
+def _decode(annotation: str, value: Any) -> Any:
+    """Decode ``value`` according to a field's annotation string (``from __future__`` style)."""
+    if value is None:
+        return None
+    ann = annotation.replace(" | None", "").strip()
+    if ann.startswith("tuple["):
+        inner = ann[len("tuple[") : -1]
+        if inner.endswith(", ..."):
+            item = inner[: -len(", ...")]
+            return tuple(_decode(item, v) for v in value)
+        return tuple(value)
+    if ann in _RECORDS:
+        return from_jsonable(_RECORDS[ann], value)
+    if ann in _ENUMS:
+        return _ENUMS[ann](value)
+    return value
+
+
+def from_jsonable(cls: type, data: dict[str, Any]) -> Any:
+    """Rebuild a record of type ``cls`` from :func:`to_jsonable` output; unknown keys are ignored."""
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _decode(str(f.type), data[f.name])
+    return cls(**kwargs)
+
+
+__all__ = [
+    "LANDMARKS",
+    "Box",
+    "CheckResult",
+    "ConsentAction",
+    "CrawlFailure",
+    "CriterionOutcome",
+    "Element",
+    "Evidence",
+    "Heading",
+    "Municipality",
+    "Override",
+    "PageSnapshot",
+    "PhoneCheck",
+    "SiteResult",
+    "SiteSnapshot",
+    "SiteStatus",
+    "Source",
+    "Verdict",
+    "from_jsonable",
+    "to_jsonable",
+]

@@ -1,0 +1,43 @@
+"""Refuse navigation to loopback and private addresses unless the user allows it explicitly.
+
+A municipality list is input we do not control: a URL (or a redirect) pointing at 127.0.0.1,
+10.0.0.0/8 or a cloud metadata address must not make the crawler reach into the local network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+
+def host_addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The addresses ``host`` resolves to; ``*.localhost`` is loopback without asking DNS."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return [ipaddress.ip_address("127.0.0.1")]
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return []
+    return [ipaddress.ip_address(info[4][0]) for info in infos]
+
+
+def is_private(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return bool(
+        addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
+        or addr.is_multicast or addr.is_unspecified
+    )
+
+
+def private_reason(url: str) -> str | None:
+    """Why ``url`` points into a private network, or None when it does not (or cannot resolve)."""
+    host = urlsplit(url).hostname or ""
+    for addr in host_addresses(host):
+        if is_private(addr):
+            return f"{host} resolves to the non-public address {addr}"
+    return None

@@ -1,0 +1,148 @@
+"""Compose the stages over a run folder: crawl -> archive -> score -> report.
+
+Each function reads what the previous stage wrote to disk, so a run can stop after any stage and
+be resumed, and re-scoring never touches the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from audit import __version__
+from audit.archive import Ledger, check_id, load_run, read_json, write_captured, write_json_atomic, write_municipalities
+from audit.checks import run_checks
+from audit.criteria import Criteria
+from audit.errors import AuditError
+from audit.models import CrawlFailure, Municipality, SiteResult, SiteSnapshot, to_jsonable
+from audit.scoring import not_assessed, rank, ranked_order, score_site
+
+RESULTS_SCHEMA_VERSION = 1
+Progress = Callable[[SiteSnapshot | CrawlFailure], None]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def prepare_run_dir(run_dir: Path, municipalities: list[Municipality], meta: dict[str, Any], *, resume: bool) -> list[Municipality]:
+    """Create (or reopen with ``resume``) a run folder; return the municipalities still to crawl."""
+    for m in municipalities:
+        check_id(m.id)
+    if (run_dir / "run.json").exists() and not resume:
+        done = Ledger(run_dir).done_ids()
+        if done:
+            raise AuditError(f"{run_dir} already holds a run with {len(done)} site(s); use --resume to finish it or choose another --out")
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise AuditError(f"cannot write to {run_dir}: {exc.strerror}") from exc
+    if resume and (run_dir / "run.json").exists():
+        old = read_json(run_dir / "run.json")
+        meta = {**old, "resumed_at": [*old.get("resumed_at", []), _now()]}
+    write_json_atomic(run_dir / "run.json", meta)
+    write_municipalities(run_dir, municipalities)
+    done = Ledger(run_dir).done_ids() if resume else set()
+    return [m for m in municipalities if m.id not in done or not (run_dir / "snapshots" / m.id / "site.json").exists()]
+
+
+def crawl(run_dir: Path, todo: list[Municipality], criteria: Criteria, options: Any, progress: Progress | None = None) -> None:
+    """Crawl ``todo`` and archive each site as soon as it is done (stage 1 + 2)."""
+    from audit.crawl import crawl_sites  # the browser is imported only by the stage that needs it
+
+    ledger = Ledger(run_dir)
+
+    def on_done(captured: Any) -> None:
+        write_captured(run_dir, captured, ledger)
+        if progress:
+            progress(captured.result)
+
+    try:
+        asyncio.run(crawl_sites(todo, criteria, options, on_done))
+    finally:
+        ledger.close()
+
+
+def score(
+    run_dir: Path, criteria: Criteria, *, phone_checks: dict[str, Any] | None = None,
+    overrides: dict[tuple[str, str], Any] | None = None, extra_run: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Score every archived site (stage 3-5) and write results.json; no network involved."""
+    meta, sites, missing = load_run(run_dir)
+    if missing:
+        raise AuditError(f"{len(missing)} municipality(ies) were never crawled (first: {missing[0].id}); finish the run with --resume")
+    results: list[SiteResult] = []
+    phone_checks = phone_checks or {}
+    overrides = overrides or {}
+    for site in sites:
+        mid = site.municipality.id
+        if isinstance(site, CrawlFailure):
+            results.append(not_assessed(site, criteria))
+            continue
+        own = {cid: o for (m, cid), o in overrides.items() if m == mid}
+        if not site.municipality.switchboard_phone:
+            muni = replace(site.municipality, switchboard_phone=switchboard_from_site(site, criteria))
+            site = replace(site, municipality=muni)
+        results.append(score_site(site, run_checks(site, criteria), criteria, phone_checks.get(mid), own))
+    results = ranked_order(rank(results))
+    document = {
+        "schema_version": RESULTS_SCHEMA_VERSION,
+        "run": {
+            **meta, **(extra_run or {}),
+            "rubric_version": criteria.rubric_version, "tool_version": __version__, "scored_at": _now(),
+        },
+        "criteria": [c.to_dict() for c in criteria.criteria],
+        "results": [to_jsonable(r) for r in results],
+    }
+    write_json_atomic(run_dir / "results.json", document)
+    return document
+
+
+def load_results(run_dir: Path) -> dict[str, Any]:
+    data = read_json(run_dir / "results.json")
+    if not isinstance(data, dict) or data.get("schema_version") != RESULTS_SCHEMA_VERSION:
+        raise AuditError(f"{run_dir / 'results.json'} is not a results file this version can read")
+    return data
+
+
+def report(run_dir: Path, results: dict[str, Any], *, lang: str | None = None, compare: Path | None = None) -> Path:
+    """Render the HTML report and the exports from results alone (stage 6)."""
+    from audit.exports import write_exports
+    from audit.report import render_report
+
+    previous = load_results(compare) if compare else None
+    index = render_report(run_dir, results, lang=lang, compare=previous)
+    write_exports(run_dir, results)
+    return index
+
+
+def call_list(results: dict[str, Any]) -> list[dict[str, str]]:
+    """Assessed municipalities still awaiting a phone check, with the switchboard number to call."""
+    rows = []
+    for r in results["results"]:
+        if r["status"] == "ok" and r.get("awaiting_phone_check"):
+            m = r["municipality"]
+            rows.append({"id": m["id"], "name": m["name"], "region": m["region"], "switchboard_phone": m.get("switchboard_phone", ""), "url": r.get("final_url") or m["url"]})
+    return rows
+
+
+def switchboard_from_site(site: SiteSnapshot, criteria: Criteria) -> str:
+    """The switchboard number the homepage shows (next to "växel" and the like, else in the footer)."""
+    from audit.checks.channels import PHONE
+    from audit.text import find_terms
+
+    blocks = [e for e in site.homepage.elements if e.kind == "block"]
+    switchboard = criteria.vocabulary.terms("switchboard")
+    preferred = [e for e in blocks if find_terms(e.text, switchboard)] + [e for e in blocks if e.landmark == "footer"]
+    for el in preferred:
+        phone = PHONE.search(el.text)
+        if phone:
+            return phone.group(0).strip()
+    return ""

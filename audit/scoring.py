@@ -1,0 +1,118 @@
+"""Stage 5: merge automatic verdicts, phone checks and overrides; score and rank (pure).
+
+How each verdict counts, in one place:
+- pass counts its weight; fail, needs review and "awaiting a phone check" count 0;
+- a site that could not be assessed gets no score and no rank (never a 0);
+- without an entry, the criteria that depend on it are 0 (the rubric's dependency rule);
+- ``responsible_person``: a pass on the site stands; otherwise the phone check decides; with no
+  phone check the verdict is provisional and the municipality goes on the call list;
+- an override replaces the verdict and records who, when and why.
+Ranks use standard competition ranking (1, 2, 2, 4) over assessed sites only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from audit.criteria import Criteria
+from audit.models import (
+    CheckResult, CrawlFailure, CriterionOutcome, Override, PhoneCheck, SiteResult, SiteSnapshot,
+    SiteStatus, Source, Verdict,
+)
+
+PHONE_CRITERION = "responsible_person"
+
+
+def _apply_dependencies(checks: dict[str, CheckResult], criteria: Criteria) -> dict[str, CheckResult]:
+    out = dict(checks)
+    for parent, dependants in criteria.dependencies.items():
+        if out[parent].verdict is Verdict.FAIL:
+            for cid in dependants:
+                if out[cid].verdict is not Verdict.FAIL:
+                    out[cid] = CheckResult(Verdict.FAIL, f"Without a service entry this is 0 (the rubric's dependency rule); the check said: {out[cid].reason}", out[cid].evidence)
+    return out
+
+
+def _merge_phone(result: CheckResult, phone: PhoneCheck | None) -> CriterionOutcome:
+    base = {"criterion": PHONE_CRITERION, "evidence": result.evidence, "automatic_verdict": result.verdict, "phone_check": phone}
+    if result.verdict is Verdict.PASS:
+        return CriterionOutcome(verdict=Verdict.PASS, reason=result.reason, **base)  # type: ignore[arg-type]
+    if phone is not None:
+        if phone.responsible_person_named:
+            who = f"{phone.person_name} ({phone.role})" if phone.role else phone.person_name
+            return CriterionOutcome(verdict=Verdict.PASS, reason=f"The phone check on {phone.checked_on} named {who}.", source=Source.PHONE_CHECK, **base)  # type: ignore[arg-type]
+        return CriterionOutcome(verdict=Verdict.FAIL, reason=f"The site names nobody responsible and the phone check on {phone.checked_on} named nobody either.", source=Source.PHONE_CHECK, **base)  # type: ignore[arg-type]
+    if result.verdict is Verdict.NEEDS_REVIEW:
+        return CriterionOutcome(verdict=Verdict.NEEDS_REVIEW, reason=result.reason, provisional=True, **base)  # type: ignore[arg-type]
+    return CriterionOutcome(verdict=Verdict.FAIL, reason=f"{result.reason} Awaiting a phone check.", provisional=True, **base)  # type: ignore[arg-type]
+
+
+def _apply_override(outcome: CriterionOutcome, override: Override | None) -> CriterionOutcome:
+    if override is None:
+        return outcome
+    return CriterionOutcome(
+        criterion=outcome.criterion, verdict=override.verdict,
+        reason=f"Set by {override.who} on {override.when}: {override.why}",
+        source=Source.OVERRIDE, evidence=outcome.evidence, provisional=False,
+        automatic_verdict=outcome.automatic_verdict or outcome.verdict, phone_check=outcome.phone_check,
+        override=override,
+    )
+
+
+def score_site(
+    site: SiteSnapshot,
+    checks: dict[str, CheckResult],
+    criteria: Criteria,
+    phone: PhoneCheck | None = None,
+    overrides: Mapping[str, Override] | None = None,
+) -> SiteResult:
+    """One assessed site's outcomes and score (rank is set by :func:`rank`)."""
+    checks = _apply_dependencies(checks, criteria)
+    outcomes = []
+    for c in criteria.criteria:
+        result = checks[c.id]
+        if c.id == PHONE_CRITERION:
+            outcome = _merge_phone(result, phone)
+        else:
+            outcome = CriterionOutcome(c.id, result.verdict, result.reason, evidence=result.evidence, automatic_verdict=result.verdict)
+        outcomes.append(_apply_override(outcome, (overrides or {}).get(c.id)))
+    score = sum(c.weight for c, o in zip(criteria.criteria, outcomes, strict=True) if o.verdict is Verdict.PASS)
+    home = site.homepage
+    return SiteResult(
+        municipality=site.municipality, status=SiteStatus.OK, outcomes=tuple(outcomes), score=score,
+        provisional=any(o.provisional for o in outcomes),
+        needs_review=any(o.verdict is Verdict.NEEDS_REVIEW for o in outcomes),
+        awaiting_phone_check=any(o.provisional and o.criterion == PHONE_CRITERION for o in outcomes),
+        homepage_url=site.municipality.url, final_url=home.final_url, screenshot=home.screenshot,
+        flags=site.flags + home.flags + (("consent_closed",) if home.consent and home.consent.closed else ()),
+    )
+
+
+def not_assessed(failure: CrawlFailure, criteria: Criteria) -> SiteResult:
+    outcomes = tuple(CriterionOutcome(c.id, Verdict.NOT_ASSESSED, failure.detail) for c in criteria.criteria)
+    return SiteResult(
+        municipality=failure.municipality, status=failure.status, detail=failure.detail, outcomes=outcomes,
+        homepage_url=failure.url or failure.municipality.url, final_url=failure.final_url,
+    )
+
+
+def rank(results: Sequence[SiteResult]) -> list[SiteResult]:
+    """Assign competition ranks (1, 2, 2, 4) to assessed results; keep the input order."""
+    scores = sorted((r.score for r in results if r.assessed and r.score is not None), reverse=True)
+    first_at: dict[int, int] = {}
+    for position, score in enumerate(scores, start=1):
+        first_at.setdefault(score, position)
+    out = []
+    for r in results:
+        if r.assessed and r.score is not None:
+            out.append(SiteResult(**{**r.__dict__, "rank": first_at[r.score]}))
+        else:
+            out.append(r)
+    return out
+
+
+def ranked_order(results: Sequence[SiteResult]) -> list[SiteResult]:
+    """Assessed results by rank then name; not-assessed after them by id."""
+    assessed = sorted((r for r in results if r.rank is not None), key=lambda r: (r.rank or 0, r.municipality.name))
+    rest = sorted((r for r in results if r.rank is None), key=lambda r: r.municipality.id)
+    return assessed + rest

@@ -1,0 +1,93 @@
+"""Text normalisation and vocabulary matching shared by the crawler's link ranking and the checks.
+
+Matching works on *folded* text: lower case, diacritics removed, the Nordic letters that Unicode
+does not decompose mapped by hand (æ->ae, ø->o, ß->ss), soft hyphens and zero-width characters
+dropped and whitespace collapsed. A term matches at the start of a word and may be followed by
+any word characters, so one stem covers inflections and compounds ("kontaktcenter" finds
+"kontaktcentret"; "servicetorg" finds "servicetorget"; "asiakaspalvelu" finds "asiakaspalveluun").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_NORDIC = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
+_SPACE = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Drop invisible characters and collapse whitespace, keeping case and letters."""
+    return _SPACE.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics and collapse whitespace, for matching only (never for display)."""
+    # Short strings (link texts, terms) repeat across pages and are cached; page bodies are not,
+    # so the cache never holds megabytes of text.
+    return _fold_cached(text) if len(text) <= 256 else _fold(text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    lowered = clean(text).lower().translate(_NORDIC)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=4096)
+def _pattern(terms: tuple[str, ...], whole_word: bool) -> re.Pattern[str]:
+    # Terms are already folded. Spaces inside a term match any run of spaces or hyphens, so
+    # "vatten och avfall" also finds "vatten- och avfall".
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"[\s-]+") for t in terms if t)
+    tail = r"(?!\w)" if whole_word else r"\w*"
+    return re.compile(rf"(?<!\w)(?:{alternatives}){tail}")
+
+
+def find_terms(text: str, terms: Iterable[str], *, whole_word: bool = False) -> tuple[str, ...]:
+    """The distinct terms of ``terms`` found in ``text`` (as listed, i.e. folded), in term order.
+
+    With ``whole_word`` a term must stand alone ("kontakt" does not match "kontaktcenter").
+    """
+    folded = fold(text)
+    term_tuple = tuple(terms)
+    if not folded or not term_tuple:
+        return ()
+    found = set()
+    for m in _pattern(term_tuple, whole_word).finditer(folded):
+        word = m.group(0)
+        found.update(t for t in term_tuple if _matches(word, t, whole_word))
+    return tuple(t for t in term_tuple if t in found)
+
+
+def _matches(word: str, term: str, whole_word: bool) -> bool:
+    pattern = re.escape(term).replace(r"\ ", r"[\s-]+")
+    found = re.fullmatch(pattern, word) if whole_word else re.match(pattern, word)
+    return found is not None
+
+
+def has_term(text: str, terms: Iterable[str], *, whole_word: bool = False) -> bool:
+    return bool(find_terms(text, terms, whole_word=whole_word))
+
+
+def snippet(text: str, around: str = "", size: int = 280) -> str:
+    """A readable excerpt of ``text`` of about ``size`` characters, centred on ``around`` if found."""
+    body = clean(text)
+    if len(body) <= size:
+        return body
+    start = 0
+    if around:
+        pos = fold(body).find(fold(around))
+        if pos >= 0:
+            start = max(0, pos - size // 3)
+    excerpt = body[start : start + size]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + size < len(body) else ""
+    return f"{prefix}{excerpt.strip()}{suffix}"
