@@ -32,7 +32,14 @@ from audit.errors import BrowserUnavailable
 from audit.failures import classify_exception, classify_response
 from audit.linkrank import Candidate, normalise_url, rank_links, same_site
 from audit.models import (
-    Box, ConsentAction, CrawlFailure, Element, Heading, Municipality, PageSnapshot, SiteSnapshot,
+    Box,
+    ConsentAction,
+    CrawlFailure,
+    Element,
+    Heading,
+    Municipality,
+    PageSnapshot,
+    SiteSnapshot,
     SiteStatus,
 )
 from audit.netguard import private_reason

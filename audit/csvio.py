@@ -281,7 +281,7 @@ def _row_dict(
     names: Sequence[str], cells: Sequence[str], optional: Sequence[str]
 ) -> dict[str, str]:
     """The row's values by canonical column name; every optional column present, maybe empty."""
-    row = {name: "" for name in optional}
+    row = dict.fromkeys(optional, "")
     for position, name in enumerate(names):
         if name:
             row[name] = cells[position].strip() if position < len(cells) else ""

@@ -62,7 +62,7 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
         return None
     label = f"{link.text} {link.name}"
     url_words = path.replace("/", " ").replace("-", " ").replace("_", " ")
-    score, reasons = 0.0, []
+    score, reasons = 0.0, list[str]()
     if find_terms(label, vocab.terms("service_entry")):
         score, reasons = score + 10, [*reasons, "names the service"]
     elif find_terms(url_words, vocab.terms("service_entry")):

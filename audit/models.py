@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """The closed set of outcomes for one criterion."""
 
     PASS = "pass"
@@ -23,7 +23,7 @@ class Verdict(str, Enum):
     NOT_ASSESSED = "not_assessed"
 
 
-class Source(str, Enum):
+class Source(StrEnum):
     """Where a final verdict came from."""
 
     AUTOMATIC = "automatic"
@@ -31,7 +31,7 @@ class Source(str, Enum):
     OVERRIDE = "override"
 
 
-class SiteStatus(str, Enum):
+class SiteStatus(StrEnum):
     """Per-site outcome of the crawl. Everything but ``OK`` is never scored or ranked."""
 
     OK = "ok"

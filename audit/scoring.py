@@ -16,8 +16,16 @@ from collections.abc import Mapping, Sequence
 
 from audit.criteria import Criteria
 from audit.models import (
-    CheckResult, CrawlFailure, CriterionOutcome, Override, PhoneCheck, SiteResult, SiteSnapshot,
-    SiteStatus, Source, Verdict,
+    CheckResult,
+    CrawlFailure,
+    CriterionOutcome,
+    Override,
+    PhoneCheck,
+    SiteResult,
+    SiteSnapshot,
+    SiteStatus,
+    Source,
+    Verdict,
 )
 
 PHONE_CRITERION = "responsible_person"

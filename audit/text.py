@@ -60,7 +60,7 @@ def find_terms(text: str, terms: Iterable[str], *, whole_word: bool = False) -> 
     term_tuple = tuple(terms)
     if not folded or not term_tuple:
         return ()
-    found = set()
+    found: set[str] = set()
     for m in _pattern(term_tuple, whole_word).finditer(folded):
         word = m.group(0)
         found.update(t for t in term_tuple if _matches(word, t, whole_word))

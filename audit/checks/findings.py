@@ -120,6 +120,11 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
     return found
 
 
+def _is_brand_link(el: Element, target: PageSnapshot, found: Findings) -> bool:
+    same_label = bool(target.via_text) and fold(target.via_text) == fold(el.text or el.name)
+    return same_label and any(m.page is target and m.how == "brand" for m in found.service_pages)
+
+
 def _classify_home_element(
     el: Element, home: PageSnapshot, vocab: Vocabulary, by_url: dict[str, PageSnapshot],
     service_urls: dict[str, PageSnapshot], found: Findings,
@@ -139,10 +144,9 @@ def _classify_home_element(
             else:
                 found.entries.append(match)
             return
-        if target is not None and target.via_text and fold(target.via_text) == fold(el.text or el.name):
-            if any(m.page is target and m.how == "brand" for m in found.service_pages):
-                found.entries.append(Match(home, el, ("brand: " + (el.text or el.name),), "brand", target))
-                return
+        if target is not None and _is_brand_link(el, target, found):
+            found.entries.append(Match(home, el, ("brand: " + (el.text or el.name),), "brand", target))
+            return
         if target is not None and find_terms(label, vocab.terms("contact_link"), whole_word=True):
             found.contact_routes.append(Match(home, el, find_terms(label, vocab.terms("contact_link"), whole_word=True), "contact link", target))
         return

@@ -1,0 +1,304 @@
+"""View models of the overview page (index.html) and the method page (method.html)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from statistics import mean
+
+from markupsafe import Markup
+
+from audit.models import CriterionOutcome, SiteResult, Verdict
+from audit.report import charts
+from audit.report.compare import Change
+from audit.report.i18n import Strings
+from audit.report.safety import clean_text
+from audit.report.view import (
+    ChangeView,
+    Criterion,
+    Link,
+    Mark,
+    Run,
+    change_view,
+    format_time,
+    link,
+    mark_for,
+    rank_labels,
+    site_name,
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG chart plus the same numbers as a table (caption, column heads, rows)."""
+
+    id: str
+    title: str
+    svg: Markup
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A ranked-table criterion cell: which criterion, and its mark."""
+
+    criterion: str
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    id: str
+    name: str
+    region: str
+    rank: int
+    rank_label: str
+    score: int
+    provisional: bool
+    needs_review: bool
+    cells: tuple[Cell, ...]
+    page: str | None
+    change: ChangeView | None
+
+
+@dataclass(frozen=True)
+class OtherRow:
+    """A municipality in the not-assessed list or the call list."""
+
+    id: str
+    name: str
+    region: str
+    status: str
+    detail: str
+    hint: str
+    phone: str
+    url: Link
+    page: str | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    lead: str
+    notes: tuple[str, ...]
+    figures: tuple[tuple[str, str], ...]
+    charts: tuple[Chart, ...]
+    rows: tuple[RankedRow, ...]
+    regions: tuple[str, ...]
+    scores: tuple[int, ...]
+    legend: tuple[Mark, ...]
+    not_assessed: tuple[OtherRow, ...]
+    calls: tuple[OtherRow, ...]
+    compared_with: str
+    max_score: int
+
+
+def _ranked(run: Run) -> list[SiteResult]:
+    ranked = [s for s in run.sites if s.assessed]
+    big = 10**9  # an assessed site without a rank (should not happen) goes last, not first
+    return sorted(ranked, key=lambda s: (s.rank or big, site_name(s).casefold(), s.municipality.id))
+
+
+def _unranked(run: Run) -> list[SiteResult]:
+    rest = [s for s in run.sites if not s.assessed]
+    return sorted(rest, key=lambda s: (site_name(s).casefold(), s.municipality.id))
+
+
+def build_overview(
+    run: Run,
+    t: Strings,
+    pages: Mapping[str, str],
+    changes: Mapping[str, Change] | None,
+    previous_finished: object = None,
+) -> Overview:
+    """The index page's content. ``pages`` maps ids to page links (ids without a page are
+    shown without a link); ``changes`` is None unless a previous run was given, whose
+    ``finished_at`` is ``previous_finished``."""
+    ranked = _ranked(run)
+    labels = rank_labels(run.sites)
+    rows = tuple(_row(s, run, t, labels, pages, changes) for s in ranked)
+    scores = [s.score or 0 for s in ranked]
+    return Overview(
+        lead=_lead(run, t, scores),
+        notes=_notes(ranked, t),
+        figures=_figures(run, t, scores),
+        charts=(_histogram(t, scores, run.max_score), _pass_rates(run, t, ranked), _regions(run, t)),
+        rows=rows,
+        regions=tuple(sorted({r.region for r in rows}, key=str.casefold)),
+        scores=tuple(range(run.max_score + 1)),
+        legend=tuple(mark_for_key(k, t) for k in ("pass", "fail", "needs_review", "awaiting")),
+        not_assessed=tuple(_other(s, t, pages) for s in _unranked(run)),
+        calls=tuple(_other(s, t, pages) for s in ranked if s.awaiting_phone_check),
+        compared_with=_compared_with(t, changes, previous_finished),
+        max_score=run.max_score,
+    )
+
+
+def mark_for_key(key: str, t: Strings) -> Mark:
+    """A legend entry: exactly the mark a cell with that verdict shows."""
+    verdict = {"pass": Verdict.PASS, "needs_review": Verdict.NEEDS_REVIEW}.get(key, Verdict.FAIL)
+    return mark_for(CriterionOutcome("", verdict, "", provisional=key == "awaiting"), t)
+
+
+def _row(
+    site: SiteResult,
+    run: Run,
+    t: Strings,
+    labels: Mapping[str, str],
+    pages: Mapping[str, str],
+    changes: Mapping[str, Change] | None,
+) -> RankedRow:
+    mid = site.municipality.id
+    change = changes.get(mid) if changes is not None else None
+    return RankedRow(
+        id=clean_text(mid, 64),
+        name=site_name(site),
+        region=clean_text(site.municipality.region) or t("region_unknown"),
+        rank=site.rank or 0,
+        rank_label=labels.get(mid, "\u2013"),
+        score=site.score or 0,
+        provisional=site.provisional,
+        needs_review=site.needs_review,
+        cells=tuple(Cell(c.id, mark_for(site.outcome(c.id), t)) for c in run.criteria),
+        page=pages.get(mid),
+        change=change_view(change, run.criteria, t) if change is not None else None,
+    )
+
+
+def _other(site: SiteResult, t: Strings, pages: Mapping[str, str]) -> OtherRow:
+    status = site.status.value
+    return OtherRow(
+        id=clean_text(site.municipality.id, 64),
+        name=site_name(site),
+        region=clean_text(site.municipality.region) or t("region_unknown"),
+        status=t(f"status_{status}"),
+        detail=clean_text(site.detail),
+        hint=t(f"hint_{status}"),
+        phone=clean_text(site.municipality.switchboard_phone, 64) or t("no_phone"),
+        url=link(site.homepage_url or site.municipality.url),
+        page=pages.get(site.municipality.id),
+    )
+
+
+def _compared_with(t: Strings, changes: object, finished: object) -> str:
+    if changes is None:
+        return ""
+    return t("compared_with", date=format_time(finished) or t("none"))
+
+
+def _lead(run: Run, t: Strings, scores: Sequence[int]) -> str:
+    average = t.number(mean(scores)) if scores else "\u2013"
+    return t(
+        "index_lead",
+        assessed=len(scores),
+        total=len(run.sites),
+        mean=average,
+        max=run.max_score,
+        not_assessed=len(run.sites) - len(scores),
+    )
+
+
+def _notes(ranked: Sequence[SiteResult], t: Strings) -> tuple[str, ...]:
+    provisional = sum(1 for s in ranked if s.provisional)
+    review = sum(1 for s in ranked if s.needs_review)
+    notes = [t("note_provisional", count=provisional)] if provisional else []
+    return tuple(notes + ([t("note_review", count=review)] if review else []))
+
+
+def _figures(run: Run, t: Strings, scores: Sequence[int]) -> tuple[tuple[str, str], ...]:
+    full = sum(1 for s in scores if s == run.max_score)
+    return (
+        (t("fig_assessed"), str(len(scores))),
+        (t("fig_not_assessed"), str(len(run.sites) - len(scores))),
+        (t("fig_mean"), t.number(mean(scores)) if scores else "\u2013"),
+        (t("fig_full"), str(full)),
+        (t("fig_provisional"), str(sum(1 for s in run.sites if s.assessed and s.provisional))),
+        (t("fig_review"), str(sum(1 for s in run.sites if s.assessed and s.needs_review))),
+    )
+
+
+def _histogram(t: Strings, scores: Sequence[int], max_score: int) -> Chart:
+    counts = [sum(1 for s in scores if s == k) for k in range(max_score + 1)]
+    bars = [charts.Bar(str(k), float(n), str(n)) for k, n in enumerate(counts)]
+    title = t("chart_hist_title")
+    desc = t("chart_hist_desc", max=max_score, total=len(scores))
+    svg = charts.columns("chart-hist", title, desc, bars, t("col_score"))
+    rows = tuple((str(k), str(n)) for k, n in enumerate(counts))
+    return Chart("chart-hist", title, svg, (t("col_score"), t("col_count")), rows)
+
+
+def _pass_rates(run: Run, t: Strings, ranked: Sequence[SiteResult]) -> Chart:
+    total = len(ranked)
+    bars, rows = [], []
+    for c in run.criteria:
+        passed = sum(1 for s in ranked if (o := s.outcome(c.id)) and o.verdict is Verdict.PASS)
+        share = passed / total if total else 0.0
+        bars.append(charts.Bar(c.short, share, t.percent(share)))
+        rows.append((c.short, f"{passed} / {total}", t.percent(share)))
+    title = t("chart_pass_title")
+    svg = charts.horizontal_bars("chart-pass", title, t("chart_pass_desc"), bars, 1.0)
+    headers = (t("col_criterion"), t("col_passed"), t("col_share"))
+    return Chart("chart-pass", title, svg, headers, tuple(rows))
+
+
+def _regions(run: Run, t: Strings) -> Chart:
+    groups: dict[str, list[SiteResult]] = {}
+    for site in run.sites:
+        region = clean_text(site.municipality.region) or t("region_unknown")
+        groups.setdefault(region, []).append(site)
+    bars, rows = [], []
+    for region in sorted(groups, key=str.casefold):
+        scores = [s.score or 0 for s in groups[region] if s.assessed]
+        average = mean(scores) if scores else 0.0
+        shown = t.number(average) if scores else "\u2013"
+        bars.append(charts.Bar(region, average, f"{shown} (n={len(scores)})"))
+        rows.append((region, shown, str(len(scores)), str(len(groups[region]) - len(scores))))
+    title = t("chart_region_title")
+    desc = t("chart_region_desc", max=run.max_score)
+    svg = charts.horizontal_bars("chart-region", title, desc, bars, float(run.max_score))
+    headers = (t("col_region"), t("col_mean"), t("col_assessed"), t("col_not_assessed"))
+    return Chart("chart-region", title, svg, headers, tuple(rows))
+
+
+@dataclass(frozen=True)
+class Method:
+    intro: str
+    rules: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+    facts: tuple[tuple[str, str], ...]
+    settings: tuple[tuple[str, str], ...]
+    problems: tuple[str, ...]
+
+
+def build_method(run: Run, t: Strings, problems: Sequence[str]) -> Method:
+    """The method page: criteria wording, scoring rules, run metadata and settings as recorded."""
+    meta = run.meta
+    width, height = run.viewport
+    facts = (
+        (t("run_tool_version"), clean_text(meta.get("tool_version"), 64) or t("none")),
+        (t("run_rubric_version"), clean_text(meta.get("rubric_version"), 64) or t("none")),
+        (t("run_started"), format_time(meta.get("started_at")) or t("none")),
+        (t("run_finished"), format_time(meta.get("finished_at")) or t("none")),
+        (t("run_municipality_file"), clean_text(meta.get("municipality_file")) or t("none")),
+        (t("run_phone_file"), clean_text(meta.get("phone_check_file")) or t("none")),
+        (t("run_overrides_file"), clean_text(meta.get("overrides_file")) or t("none")),
+        (t("run_language"), clean_text(meta.get("language"), 16) or t("none")),
+    )
+    settings = meta.get("settings")
+    pairs = sorted(settings.items()) if isinstance(settings, dict) else []
+    return Method(
+        intro=t("method_intro", width=width, height=height, max=run.max_score),
+        rules=tuple(t(k) for k in ("rule_sum", "rule_dependency", "rule_ranking",
+                                   "rule_not_assessed", "rule_provisional", "rule_review")),
+        criteria=run.criteria,
+        facts=facts,
+        settings=tuple((clean_text(k, 100), _setting(v)) for k, v in pairs),
+        problems=tuple(problems),
+    )
+
+
+def _setting(value: object) -> str:
+    if isinstance(value, str):
+        return clean_text(value)
+    return clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))

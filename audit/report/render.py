@@ -1,0 +1,191 @@
+"""Write the report files: index.html, method.html, municipalities/<id>.html, report.css/js.
+
+Rendering reads only the results dict (and checks which screenshots exist in the run folder);
+it never touches the network and never puts the current time in a page, so the same input
+always gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from audit.errors import Problem
+from audit.models import SiteResult
+from audit.report.compare import compute_changes
+from audit.report.i18n import Strings, resolve_language, strings_for
+from audit.report.overview import build_method, build_overview
+from audit.report.page import build_page
+from audit.report.safety import clean_text, is_safe_id
+from audit.report.view import Run, format_time, parse_run
+
+log = logging.getLogger(__name__)
+
+PAGES_DIR = "municipalities"
+STATIC_FILES = ("report.css", "report.js")
+DATA_FILES = (
+    "results.json",
+    "results.csv",
+    "verdicts.csv",
+    "results.xlsx",
+    "results.parquet",
+    "verdicts.parquet",
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What every page's frame needs: language, strings, links back up, footer line."""
+
+    t: Strings
+    lang: str
+    footer: str
+
+
+def make_environment() -> Environment:
+    """Jinja environment: package templates, HTML autoescaping, undefined names are errors."""
+    return Environment(
+        loader=PackageLoader("audit", "report/templates"),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_report(
+    run_dir: Path,
+    results: dict[str, Any],
+    *,
+    lang: str | None = None,
+    compare: dict[str, Any] | None = None,
+) -> Path:
+    """Render the report of ``results`` into ``run_dir`` and return the path of index.html.
+
+    ``lang`` picks the interface language (sv, nb, da, fi, en); None uses the run's language,
+    falling back to en. ``compare`` is a previous results.json dict: ranks, scores and criteria
+    are then shown with their change. Municipalities whose id is not a safe file name get no
+    page; they are still listed, and the problem is logged and shown on the method page.
+    Raises InputError when results.json cannot be decoded, AuditError for an unknown ``lang``.
+    """
+    run_meta = results.get("run")
+    t = strings_for(resolve_language(lang, run_meta.get("language") if isinstance(run_meta, dict)
+                                     else None))
+    run = parse_run(results, t)
+    root = run_dir.resolve()
+    (root / PAGES_DIR).mkdir(parents=True, exist_ok=True)
+    pages, problems = plan_pages(run.sites, root)
+    for problem in problems:
+        log.warning("%s", problem)
+    changes = compute_changes(run.sites, compare) if compare is not None else None
+    env = make_environment()
+    layout = _layout(run, t)
+    previous = compare.get("run", {}) if compare is not None else {}
+    prev_finished = previous.get("finished_at") if isinstance(previous, dict) else None
+    links = {mid: f"{PAGES_DIR}/{path.name}" for mid, path in pages.items()}
+    overview = build_overview(run, t, links, changes, prev_finished)
+    index = root / "index.html"
+    _write(index, env.get_template("index.html").render(
+        t=t, layout=layout, prefix="", current="index", view=overview, criteria=run.criteria,
+        page_title=t("index_title")))
+    method = build_method(run, t, [_problem_text(p, t) for p in problems])
+    data = [name for name in DATA_FILES if (root / name).is_file()]
+    _write(root / "method.html", env.get_template("method.html").render(
+        t=t, layout=layout, prefix="", current="method", view=method, data_files=data,
+        page_title=t("method_title")))
+    _write_pages(env, run, layout, root, pages, changes)
+    _copy_static(root)
+    return index
+
+
+def plan_pages(sites: Sequence[SiteResult], root: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """Decide each municipality's page file; refuse unsafe or duplicate ids (with a Problem)."""
+    pages: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for site in sites:
+        mid = site.municipality.id
+        shown = clean_text(mid, 64)
+        if not is_safe_id(mid):
+            problems.append(Problem("results.json", f"unsafe municipality id {shown!r}: no page"))
+            continue
+        path = (root / PAGES_DIR / f"{mid}.html").resolve()
+        if not path.is_relative_to(root):
+            problems.append(Problem("results.json", f"page of {shown!r} leaves the run folder"))
+        elif mid in pages:
+            problems.append(Problem("results.json", f"duplicate municipality id {shown!r}"))
+        else:
+            pages[mid] = path
+    return pages, problems
+
+
+def _problem_text(problem: Problem, t: Strings) -> str:
+    # Problems are logged in English; the report shows them with a translated lead-in.
+    return t("problem_item", message=clean_text(problem.message))
+
+
+def _layout(run: Run, t: Strings) -> Layout:
+    meta = run.meta
+    footer = t(
+        "footer",
+        tool=clean_text(meta.get("tool_version"), 64) or t("none"),
+        rubric=clean_text(meta.get("rubric_version"), 64) or t("none"),
+        started=format_time(meta.get("started_at")) or t("none"),
+        finished=format_time(meta.get("finished_at")) or t("none"),
+    )
+    return Layout(t, t.lang, footer)
+
+
+def _write_pages(
+    env: Environment,
+    run: Run,
+    layout: Layout,
+    root: Path,
+    pages: Mapping[str, Path],
+    changes: Mapping[str, Any] | None,
+) -> None:
+    template = env.get_template("municipality.html")
+
+    def exists(relative: str) -> bool:
+        target = (root / relative).resolve()
+        return target.is_relative_to(root) and target.is_file()
+
+    seen: set[str] = set()
+    for site in run.sites:
+        mid = site.municipality.id
+        if mid not in pages or mid in seen:
+            continue
+        seen.add(mid)
+        change = changes.get(mid) if changes is not None else None
+        view = build_page(site, run, layout.t, exists, change)
+        html = template.render(
+            t=layout.t, layout=layout, prefix="../", current="", view=view,
+            page_title=layout.t("muni_title", name=view.name))
+        _write(pages[mid], html)
+
+
+def _copy_static(root: Path) -> None:
+    static = resources.files("audit.report").joinpath("static")
+    for name in STATIC_FILES:
+        _write(root / name, static.joinpath(name).read_text(encoding="utf-8"))
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically, so an interrupted render never leaves a half-written page behind."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a published report must be readable
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,170 @@
+"""Each criterion's check over saved snapshots: pass, fail, needs review, decoys and edge cases."""
+
+from __future__ import annotations
+
+from audit.checks import run_checks
+from audit.models import Verdict
+from builders import BASE, CRITERIA, block, link, page, site
+
+SERVICE_TEXT = ("Kontaktcenter. Vi hjälper dig med frågor om skola, bygglov och avfall. "
+                "Ring 0123-45 67 00 eller mejla kontaktcenter@solby.se.")
+
+
+def verdicts(s):
+    return {k: v.verdict for k, v in run_checks(s, CRITERIA).items()}
+
+
+def service_page(*extra, path="kontaktcenter/", depth=1, text=SERVICE_TEXT, heading="Kontaktcenter", parent=BASE):
+    return page(path, depth=depth, title=f"{heading} - Solby", headings=(heading,),
+                elements=(block(text), *extra), text=text, via_text=heading, parent=parent)
+
+
+def test_header_link_to_a_full_service_page_passes_everything():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/"),))
+    svc = service_page(block("Enhetschef: Karin Lindqvist"))
+    assert verdicts(site(home, svc)) == dict.fromkeys(CRITERIA.ids, Verdict.PASS)
+
+
+def test_evidence_names_element_region_and_position():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/", landmark="nav", y=60),))
+    result = run_checks(site(home, service_page()), CRITERIA)["easy_to_find"]
+    ev = result.evidence[0]
+    assert (ev.text, ev.region, ev.box.y, ev.depth) == ("Kontaktcenter", "nav", 60, 0)
+    assert "kontaktcenter" in ev.matched
+
+
+def test_inflected_forms_count_in_every_language():
+    for word in ("Kontaktcentret", "Servicetorget", "Tenestetorget", "Borgerservicen", "Asiakaspalveluun"):
+        home = page(elements=(link(word, "x/"),))
+        assert verdicts(site(home))["on_front_page"] is Verdict.PASS, word
+
+
+def test_entry_only_in_footer_is_not_easy_to_find():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/", landmark="footer", y=2400),))
+    v = run_checks(site(home, service_page()), CRITERIA)
+    assert v["on_front_page"].verdict is Verdict.PASS
+    assert v["easy_to_find"].verdict is Verdict.FAIL
+    assert "first screen" in v["easy_to_find"].reason
+
+
+def test_collapsed_covered_tiny_and_clipped_entries_fail_easy_to_find():
+    cases = {
+        "hidden": link("Kontaktcenter", "k/", hidden=True),
+        "covered": link("Kontaktcenter", "k/", covered=True),
+        "tiny": link("Kontaktcenter", "k/", font=6),
+        "clipped": link("Kontaktcenter", "k/", width=1, height=1),
+    }
+    for label, el in cases.items():
+        assert verdicts(site(page(elements=(el,))))["easy_to_find"] is Verdict.FAIL, label
+
+
+def test_entry_cut_by_the_fold_needs_review():
+    home = page(elements=(link("Kontaktcenter", "k/", y=750, height=40),))
+    assert verdicts(site(home))["easy_to_find"] is Verdict.NEEDS_REVIEW
+
+
+def test_accessible_name_of_an_image_link_counts():
+    home = page(elements=(link("", "kontaktcenter/", name="Kontaktcenter"),))
+    assert verdicts(site(home, service_page()))["on_front_page"] is Verdict.PASS
+
+
+def test_contact_link_leading_to_a_service_page_counts_for_front_page():
+    home = page(elements=(link("Kontakta oss", "kontakt/"),))
+    svc = service_page(path="kontakt/", heading="Kontaktcenter")
+    v = verdicts(site(home, svc))
+    assert v["on_front_page"] is Verdict.PASS and v["easy_to_find"] is Verdict.PASS
+
+
+def test_generic_contact_page_without_service_heading_is_not_a_service_page():
+    home = page(elements=(link("Kontakta oss", "kontakt/"),))
+    contact = page("kontakt/", depth=1, title="Kontakta oss", headings=("Kontakta oss",),
+                   elements=(block("Telefon 0123-45 67 89"),), via_text="Kontakta oss", parent=BASE)
+    v = verdicts(site(home, contact))
+    assert v["entry_exists"] is Verdict.FAIL and v["on_front_page"] is Verdict.FAIL
+
+
+def test_service_two_clicks_deep_exists_but_is_not_on_the_front_page():
+    home = page(elements=(link("Kontakta oss", "kontakt/"),))
+    contact = page("kontakt/", depth=1, title="Kontakt", headings=("Kontakt",), via_text="Kontakta oss",
+                   elements=(link("Servicecenter", "kontakt/servicecenter/", landmark="main", y=300),), parent=BASE)
+    svc = service_page(path="kontakt/servicecenter/", depth=2, heading="Servicecenter", parent=BASE + "kontakt/")
+    v = verdicts(site(home, contact, svc))
+    assert v["entry_exists"] is Verdict.PASS
+    assert v["on_front_page"] is Verdict.FAIL
+    assert v["explains_help"] is Verdict.PASS  # the checks report facts; the dependency rule is scoring's job
+
+
+def test_footer_block_with_number_counts_for_front_page():
+    home = page(elements=(block("Kontaktcenter 021-39 00 00", landmark="footer", y=2000),))
+    v = verdicts(site(home))
+    assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS
+    assert v["easy_to_find"] is Verdict.FAIL
+
+
+def test_decoys_do_not_count():
+    decoys = (
+        link("Kundtjänst vatten och avfall", "va/"),
+        link("Kundservice", "http://solby-energi.example/kundservice"),
+        link("Statens servicecenter", "http://statens.example/"),
+        link("Kontaktcentret har stängt under julen", "nyheter/jul/", landmark="main", in_article=True),
+        block("Växel 0123-45 67 89", landmark="footer"),
+    )
+    v = run_checks(site(page(elements=decoys)), CRITERIA)
+    assert v["entry_exists"].verdict is Verdict.FAIL
+    assert v["on_front_page"].verdict is Verdict.FAIL
+    assert "does not count" in v["entry_exists"].reason
+
+
+def test_brand_name_counts_when_its_page_presents_it_as_the_service():
+    home = page(elements=(link("KomIn", "komin/"),))
+    brand = page("komin/", depth=1, title="KomIn", headings=("KomIn",), via_text="KomIn", parent=BASE,
+                 text="KomIn är Solby kommuns medborgarkontor. Vi hjälper dig med frågor om allt. Telefon 0123-11 22 33, e-post komin@solby.se")
+    v = verdicts(site(home, brand))
+    assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS and v["explains_help"] is Verdict.PASS
+
+
+def test_brand_name_without_service_presentation_does_not_count():
+    home = page(elements=(link("KomIn", "komin/"),))
+    other = page("komin/", depth=1, title="KomIn", headings=("KomIn",), via_text="KomIn", parent=BASE,
+                 text="KomIn är vår personaltidning.")
+    assert verdicts(site(home, other))["entry_exists"] is Verdict.FAIL
+
+
+def test_explains_help_needs_what_and_how():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/"),))
+    only_phone = service_page(text="Kontaktcenter. Telefon 0123-45 67 00.")
+    assert verdicts(site(home, only_phone))["explains_help"] is Verdict.FAIL
+    welcome = service_page(text="Välkommen till kontaktcenter!")
+    assert verdicts(site(home, welcome))["explains_help"] is Verdict.FAIL
+    phone_and_hours = service_page(text="Vi svarar på frågor om skola och omsorg. Telefon 0123-45 67 00. Öppettider: måndag–fredag 8–16.")
+    assert verdicts(site(home, phone_and_hours))["explains_help"] is Verdict.PASS
+
+
+def test_responsible_person_roles():
+    home = page(elements=(link("Servicetorget", "servicetorget/"),))
+    def verdict_for(line):
+        svc = service_page(block(line), path="servicetorget/", heading="Servicetorget")
+        return verdicts(site(home, svc))["responsible_person"]
+    assert verdict_for("Leder for servicetorget er Ola Nordmann") is Verdict.PASS
+    assert verdict_for("Kommunvägledare Anna Berg svarar i telefon") is Verdict.FAIL
+    assert verdict_for("Kontaktperson: Eva Ek") is Verdict.NEEDS_REVIEW
+    assert verdict_for("Ring oss på 12 34 56 78") is Verdict.FAIL
+
+
+def test_responsible_person_on_a_page_linked_from_the_service_page():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/"),))
+    svc = service_page()
+    org = page("kontaktcenter/om-oss/", depth=2, title="Om oss", headings=("Om oss",), via_text="Om oss",
+               parent=svc.final_url, elements=(block("Kontaktcentret leds av enhetschef Karin Lindqvist."),))
+    unrelated = page("organisation/", depth=2, title="Organisation", headings=("Organisation",), parent=BASE + "other/",
+                     elements=(block("Skolchef: Per Persson"),))
+    assert verdicts(site(home, svc, org))["responsible_person"] is Verdict.PASS
+    assert verdicts(site(home, svc, unrelated))["responsible_person"] is Verdict.FAIL
+
+
+def test_person_named_in_an_organisation_chart_must_be_tied_to_the_service():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/"),))
+    svc = service_page()
+    org = page("kontaktcenter/organisation/", depth=2, title="Organisation", headings=("Organisation",),
+               parent=svc.final_url, elements=(block("Skolchef: Per Persson"),))
+    assert verdicts(site(home, svc, org))["responsible_person"] is Verdict.FAIL
