@@ -53,6 +53,7 @@ _CHROMIUM_ARGS = [
     "--no-first-run", "--disable-default-apps", "--disable-quic", "--disable-gpu",
     "--disable-dev-shm-usage", "--mute-audio",
 ]
+_ROBOTS_AGENT = "municipal-service-audit"
 DEFAULT_CONTACT_URL = "https://github.com/municipal-service-audit/audit"
 
 
@@ -114,6 +115,14 @@ def find_chromium(explicit: str | None = None) -> str | None:
         if path:
             return path
     return None
+
+
+async def _bounded(awaitable: Awaitable[Any], seconds: float) -> Any:
+    """Await an in-page call with a time limit: a frame whose navigation hangs never answers."""
+    try:
+        return await asyncio.wait_for(awaitable, timeout=seconds)
+    except TimeoutError:
+        return None
 
 
 def _now() -> str:
@@ -178,6 +187,7 @@ class SiteCrawler:
         self.prefix = f"snapshots/{muni.id}"
         self._blocked_private: list[str] = []
         self._page_index = 0
+        self._document: Response | None = None
         self.home_url = muni.url
 
     async def run(self, browser: Browser) -> Captured:
@@ -220,9 +230,10 @@ class SiteCrawler:
             if reason:
                 self._fail(SiteStatus.PRIVATE_NETWORK, f"{reason}; use --allow-private-network to permit it")
                 return
-        if self.options.obey_robots and not await self._robots_allow(context):
-            return
         page = await context.new_page()
+        if self.options.obey_robots and not await self._robots_allow(page):
+            return
+        page.on("response", self._remember_document)
         home = await self._open_homepage(page)
         if home is None:
             return
@@ -233,22 +244,30 @@ class SiteCrawler:
             finished_at=_now(), user_agent=self.options.user_agent, flags=tuple(self.flags),
         )
 
-    async def _robots_allow(self, context: BrowserContext) -> bool:
+    def _remember_document(self, resp: Response) -> None:
+        # The main document's response, kept so a navigation that times out (a trickling or
+        # oversized body) can still be classified by its status and headers.
+        if resp.request.is_navigation_request() and resp.frame.parent_frame is None:
+            self._document = resp
+
+    async def _robots_allow(self, page: Page) -> bool:
+        """Obey robots.txt (RFC 9309), fetched through the browser so it meets the same network rules."""
         parts = urlsplit(self.muni.url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         try:
-            resp = await context.request.get(robots_url, timeout=self.options.page_timeout_s * 1000, max_redirects=5)
-            status, body = resp.status, (await resp.text() if resp.status < 400 else "")
+            resp = await page.goto(robots_url, wait_until="commit", timeout=self.options.page_timeout_s * 1000)
+            status = resp.status if resp else 404
+            body = (await _bounded(resp.text(), 5.0) or "") if resp and status < 400 else ""
         except PlaywrightError:
             return True  # the homepage navigation reports the network error precisely
         if 400 <= status < 500:
-            return True  # RFC 9309: unavailable robots.txt means no restriction
+            return True  # RFC 9309: an unavailable robots.txt means no restriction
         if status >= 500:
-            self._fail(SiteStatus.ROBOTS_DISALLOWED, f"robots.txt answered HTTP {status}; RFC 9309 says assume disallow")
+            self._fail(SiteStatus.ROBOTS_DISALLOWED, f"robots.txt answered HTTP {status}; RFC 9309 says to assume the site is disallowed")
             return False
         parser = RobotFileParser()
         parser.parse(body.splitlines())
-        if not parser.can_fetch(self.options.user_agent, self.muni.url) and not parser.can_fetch("municipal-service-audit", self.muni.url):
+        if not parser.can_fetch(_ROBOTS_AGENT, self.muni.url):
             self._fail(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the homepage for this crawler")
             return False
         return True
@@ -270,6 +289,7 @@ class SiteCrawler:
         attempts = 0
         while True:
             attempts += 1
+            self._document = None
             resp, error = await self._navigate(page, self.muni.url)
             failure = await self._homepage_failure(page, resp, error)
             if failure is None:
@@ -299,10 +319,21 @@ class SiteCrawler:
     ) -> tuple[SiteStatus, str, int | None, float | None] | None:
         """None when the homepage can be assessed; else (status, detail, http status, retry wait or None)."""
         if error is not None:
+            if self._document is not None:
+                headers = await self._document.all_headers()
+                early = classify_response(self._document.status, headers, "", self.options.max_bytes)
+                if early is not None:
+                    return early
             status, detail, retry = classify_exception(error)
-            if status is SiteStatus.TIMEOUT and await self._has_partial_dom(page):
-                self.flags.append("partial")
-                return None
+            if status is SiteStatus.TIMEOUT and self._document is not None:
+                # The server answered but the page never finished: either a trickling body
+                # (assess what arrived, flagged partial) or a script that never yields.
+                links = await self._partial_links(page)
+                if links is None:
+                    return SiteStatus.PAGE_HUNG, "the page's scripts kept the browser busy and it never answered", self._document.status, None
+                if links >= 5:
+                    self.flags.append("partial")
+                    return None
             return status, detail, None, (2.0 if retry else None)
         if self._blocked_private and not self.options.allow_private_network:
             return SiteStatus.PRIVATE_NETWORK, f"navigation to a non-public address was refused ({self._blocked_private[0]})", None, None
@@ -311,7 +342,7 @@ class SiteCrawler:
         headers = await resp.all_headers()
         title = ""
         with contextlib.suppress(PlaywrightError):
-            title = await page.title()
+            title = await _bounded(page.title(), 2.0) or ""
         verdict = classify_response(resp.status, headers, title, self.options.max_bytes)
         if verdict is not None:
             return verdict
@@ -325,12 +356,13 @@ class SiteCrawler:
             return SiteStatus.EMPTY_PAGE, "the homepage rendered no text and no links", resp.status, None
         return None
 
-    async def _has_partial_dom(self, page: Page) -> bool:
+    async def _partial_links(self, page: Page) -> int | None:
+        """How many links the partly loaded page has; None when the page does not answer."""
         try:
-            n = await page.evaluate("() => document.body ? document.links.length : 0")
+            n = await _bounded(page.evaluate("() => document.body ? document.links.length : 0"), 2.0)
         except PlaywrightError:
-            return False
-        return bool(n and n >= 5)
+            return 0
+        return None if n is None else int(n)
 
     async def _close_consent(self, page: Page) -> ConsentAction | None:
         try:
@@ -364,11 +396,13 @@ class SiteCrawler:
         data: dict[str, Any] = await page.evaluate(_COLLECT_JS, {"linksOnly": links_only})
         for frame in page.frames[1:]:
             try:
-                owner = await frame.frame_element()
-                box = await owner.bounding_box()
-                sub = await frame.evaluate(_COLLECT_JS, {"linksOnly": links_only})
+                owner = await _bounded(frame.frame_element(), 2.0)
+                box = await owner.bounding_box() if owner else None
+                sub = await _bounded(frame.evaluate(_COLLECT_JS, {"linksOnly": links_only}), 3.0)
             except PlaywrightError:
-                continue  # cross-origin or detached frames are out of reach
+                continue  # detached frames are out of reach
+            if not sub:
+                continue  # a frame still loading (or hung) has nothing to give
             dx, dy = (box["x"], box["y"]) if box else (0.0, 0.0)
             for el in sub["elements"]:
                 el["frame"] = frame.url

@@ -46,13 +46,15 @@ _NET_CODES: list[tuple[str, SiteStatus, bool]] = [
     ("ERR_EMPTY_RESPONSE", SiteStatus.CONNECT_ERROR, True),
     ("ERR_ADDRESS_UNREACHABLE", SiteStatus.CONNECT_ERROR, True),
     ("ERR_UNSAFE_PORT", SiteStatus.CONNECT_ERROR, False),
-    ("ERR_CONNECTION_TIMED_OUT", SiteStatus.TIMEOUT, True),
-    ("ERR_TIMED_OUT", SiteStatus.TIMEOUT, True),
+    # A timeout already cost the full page limit; retrying it would double the cost of every
+    # dead site in a nationwide run, so it is reported at once.
+    ("ERR_CONNECTION_TIMED_OUT", SiteStatus.TIMEOUT, False),
+    ("ERR_TIMED_OUT", SiteStatus.TIMEOUT, False),
     ("ERR_FILE_TOO_BIG", SiteStatus.TOO_LARGE, False),
     ("Download is starting", SiteStatus.NON_HTML, False),
     ("ERR_ABORTED", SiteStatus.NON_HTML, False),
     ("Target crashed", SiteStatus.BROWSER_CRASH, True),
-    ("Timeout", SiteStatus.TIMEOUT, True),
+    ("Timeout", SiteStatus.TIMEOUT, False),
 ]
 _CHALLENGE_TITLES = re.compile(
     r"just a moment|attention required|checking your browser|access denied|request rejected|"

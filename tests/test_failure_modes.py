@@ -1,0 +1,160 @@
+"""The crawler against misbehaving servers on 127.0.0.1: every site ends with the right status.
+
+One crawl covers every mode at once (as a real run would meet them), with short limits so the
+whole matrix takes well under a minute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from audit.checks import run_checks
+from audit.crawl import Captured, CrawlOptions, crawl_sites
+from audit.models import CrawlFailure, Municipality, SiteSnapshot, SiteStatus, Verdict
+from builders import CRITERIA
+from hostile import HostileServer
+
+pytestmark = pytest.mark.browser
+
+MODES = [
+    "ok", "hang", "trickle", "hanging-iframe", "loop", "challenge", "ratelimit", "always429", "flaky",
+    "e500", "e404", "empty", "pdf", "huge", "latin1", "frames", "spin", "metarefresh", "jsredirect",
+    "jsmenu", "robots-deny", "robots-down",
+]
+OPTIONS = CrawlOptions(concurrency=4, page_timeout_s=3, site_timeout_s=14, settle_ms=300, retries=2,
+                       retry_after_cap_s=2, allow_private_network=True, max_pages=3, mobile=False)
+
+
+@pytest.fixture(scope="module")
+def crawled():
+    results: dict[str, Captured] = {}
+    with HostileServer() as server:
+        munis = [Municipality(m.replace("-", "_"), m, "SE", "", server.url(m)) for m in MODES]
+        munis.append(Municipality("dns", "dns", "SE", "", "http://nothing-here.invalid/"))
+        started = time.monotonic()
+        asyncio.run(crawl_sites(munis, CRITERIA, OPTIONS, lambda c: results.__setitem__(c.result.municipality.name, c)))
+        elapsed = time.monotonic() - started
+        yield results, server, elapsed
+
+
+def status(crawled, mode):
+    return crawled[0][mode].result.status
+
+
+@pytest.mark.parametrize(("mode", "expected"), [
+    ("ok", SiteStatus.OK),
+    ("hang", SiteStatus.TIMEOUT),
+    ("loop", SiteStatus.REDIRECT_LOOP),
+    ("challenge", SiteStatus.BLOCKED),
+    ("always429", SiteStatus.RATE_LIMITED),
+    ("e500", SiteStatus.HTTP_ERROR),
+    ("e404", SiteStatus.HTTP_ERROR),
+    ("empty", SiteStatus.EMPTY_PAGE),
+    ("pdf", SiteStatus.NON_HTML),
+    ("huge", SiteStatus.TOO_LARGE),
+    ("spin", SiteStatus.PAGE_HUNG),
+    ("robots-deny", SiteStatus.ROBOTS_DISALLOWED),
+    ("robots-down", SiteStatus.ROBOTS_DISALLOWED),
+    ("dns", SiteStatus.DNS_ERROR),
+])
+def test_each_failure_gets_its_status(crawled, mode, expected):
+    result = crawled[0][mode].result
+    assert result.status is expected, getattr(result, "detail", "")
+    if expected is not SiteStatus.OK:
+        assert isinstance(result, CrawlFailure) and result.detail
+
+
+def test_http_error_keeps_the_code(crawled):
+    assert crawled[0]["e404"].result.http_status == 404
+    assert "404" in crawled[0]["e404"].result.detail
+
+
+def test_no_retry_for_permanent_errors(crawled):
+    _, server, _ = crawled
+    assert server.hits["loop/"] == 1
+    assert server.hits["challenge/"] == 1
+    assert crawled[0]["e404"].result.attempts == 1
+
+
+def test_retry_after_is_honoured_then_succeeds(crawled):
+    results, server, _ = crawled
+    assert results["ratelimit"].result.status is SiteStatus.OK
+    first, second = server.times["ratelimit/"][:2]
+    assert second - first >= 0.9  # Retry-After: 1
+
+
+def test_transient_503_is_retried_until_ok(crawled):
+    results, server, _ = crawled
+    assert results["flaky"].result.status is SiteStatus.OK
+    assert server.hits["flaky/"] == 3
+    assert "attempts:3" in results["flaky"].result.flags
+
+
+def test_hanging_iframe_does_not_block(crawled):
+    assert status(crawled, "hanging-iframe") is SiteStatus.OK
+
+
+def test_trickling_body_is_assessed_from_the_partial_dom_and_flagged(crawled):
+    result = crawled[0]["trickle"].result
+    assert isinstance(result, SiteSnapshot)
+    assert "partial" in result.flags
+    assert any(e.text == "Kontaktcenter" for e in result.homepage.elements)
+
+
+def test_latin1_without_charset_header_is_decoded(crawled):
+    result = crawled[0]["latin1"].result
+    assert isinstance(result, SiteSnapshot)
+    assert "Välkommen till Åby" in result.homepage.text
+    assert result.homepage.title == "Åby kommun"
+
+
+def test_frames_are_read(crawled):
+    result = crawled[0]["frames"].result
+    assert isinstance(result, SiteSnapshot)
+    assert "frameset" in result.homepage.flags
+    links = [e for e in result.homepage.elements if e.text == "Kontaktcenter"]
+    assert links and links[0].frame.endswith("/top")
+    assert run_checks(result, CRITERIA)["on_front_page"].verdict is Verdict.PASS
+
+
+def test_meta_refresh_and_script_redirect_land_on_the_target(crawled):
+    for mode in ("metarefresh", "jsredirect"):
+        result = crawled[0][mode].result
+        assert isinstance(result, SiteSnapshot), mode
+        assert result.homepage.final_url.endswith("/ny/"), mode
+        assert result.homepage.title == "Ny adress"
+        assert result.homepage.redirect_chain[-1].endswith("/ny/")
+
+
+def test_script_built_menu_is_seen(crawled):
+    result = crawled[0]["jsmenu"].result
+    assert isinstance(result, SiteSnapshot)
+    assert run_checks(result, CRITERIA)["easy_to_find"].verdict is Verdict.PASS
+
+
+def test_service_page_is_followed_and_archived(crawled):
+    captured = crawled[0]["ok"]
+    result = captured.result
+    assert [p.depth for p in result.pages][:2] == [0, 1]
+    assert result.pages[1].title == "Kontaktcenter"
+    assert any(k.endswith("page-0.png") for k in captured.blobs)
+    assert {w.kind for w in captured.warc} == {"response", "resource"}
+
+
+def test_one_bad_site_cannot_stall_the_run(crawled):
+    _, _, elapsed = crawled
+    # 23 sites, 4 at a time, worst cases bounded by the 14 s site limit and 3 s page limit.
+    assert elapsed < 60
+
+
+def test_private_addresses_are_refused_without_the_flag():
+    results: list[Captured] = []
+    with HostileServer() as server:
+        muni = Municipality("p", "p", "SE", "", server.url("ok"))
+        options = CrawlOptions(concurrency=1, page_timeout_s=3, allow_private_network=False, mobile=False)
+        asyncio.run(crawl_sites([muni], CRITERIA, options, results.append))
+        assert server.hits["ok/"] == 0  # refused before any request
+    assert results[0].result.status is SiteStatus.PRIVATE_NETWORK
