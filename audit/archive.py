@@ -38,7 +38,7 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 def check_id(muni_id: str) -> str:
     """Ids name files, so they are restricted to a safe alphabet."""
-    if not _SAFE_ID.match(muni_id):
+    if not _SAFE_ID.fullmatch(muni_id):
         raise AuditError(f"municipality id {muni_id!r} cannot name a file (use letters, digits, - and _)")
     return muni_id
 
@@ -63,6 +63,15 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_partial_writes(run_dir: Path) -> int:
+    """Delete temporary files a killed run left behind (they are never read); return how many."""
+    count = 0
+    for tmp in run_dir.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+        count += 1
+    return count
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -76,6 +76,8 @@ class CrawlOptions:
     retry_after_cap_s: float = 10.0
     max_bytes: int = 15_000_000
     full_page_max_px: int = 8000
+    per_host: int = 1
+    host_delay_s: float = 0.2
     user_agent: str = field(default_factory=default_user_agent)
     chromium: str | None = None
     mobile: bool = True
@@ -125,6 +127,11 @@ async def _bounded(awaitable: Awaitable[Any], seconds: float) -> Any:
         return None
 
 
+def _browser_gone(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return "has been closed" in message or "browser closed" in message or "target closed" in message or "crashed" in message and "page crashed" not in message
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -156,6 +163,12 @@ class BrowserPool:
                 self._browser = await self._launch()
             return self._browser
 
+    async def relaunch(self) -> None:
+        """Start a new browser if the current one has gone (every site in flight retries once)."""
+        async with self._lock:
+            if self._browser is not None and not self._browser.is_connected():
+                self._browser = None
+
     async def _launch(self) -> Browser:
         assert self._pw is not None
         exe = find_chromium(self.options.chromium)
@@ -173,10 +186,33 @@ class BrowserPool:
             ) from exc
 
 
+class HostPacer:
+    """Politeness: at most ``per_host`` sites of one host at once, and a pause between its pages."""
+
+    def __init__(self, per_host: int, delay_s: float) -> None:
+        self.per_host = max(1, per_host)
+        self.delay_s = delay_s
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._last: dict[str, float] = {}
+
+    def slot(self, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        return self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
+
+    async def wait_turn(self, url: str) -> None:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        now = time.monotonic()
+        ready = self._last.get(host, 0.0) + self.delay_s
+        self._last[host] = max(now, ready)
+        if ready > now:
+            await asyncio.sleep(ready - now)
+
+
 class SiteCrawler:
     """Crawls one municipality in its own browser context (fresh cookies, bounded memory)."""
 
-    def __init__(self, muni: Municipality, criteria: Criteria, options: CrawlOptions) -> None:
+    def __init__(self, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer | None = None) -> None:
+        self.pacer = pacer or HostPacer(options.per_host, options.host_delay_s)
         self.muni = muni
         self.criteria = criteria
         self.vocab = criteria.vocabulary
@@ -230,9 +266,9 @@ class SiteCrawler:
             if reason:
                 self._fail(SiteStatus.PRIVATE_NETWORK, f"{reason}; use --allow-private-network to permit it")
                 return
-        page = await context.new_page()
-        if self.options.obey_robots and not await self._robots_allow(page):
+        if self.options.obey_robots and not await self._robots_allow(context):
             return
+        page = await context.new_page()
         page.on("response", self._remember_document)
         home = await self._open_homepage(page)
         if home is None:
@@ -250,12 +286,24 @@ class SiteCrawler:
         if resp.request.is_navigation_request() and resp.frame.parent_frame is None:
             self._document = resp
 
-    async def _robots_allow(self, page: Page) -> bool:
-        """Obey robots.txt (RFC 9309), fetched through the browser so it meets the same network rules."""
+    async def _robots_allow(self, context: BrowserContext) -> bool:
+        """Obey robots.txt (RFC 9309), fetched through the browser so it meets the same network rules.
+
+        It gets a tab of its own: an empty error response leaves Chromium's error page behind,
+        which would abort the homepage's navigation in the same tab.
+        """
         parts = urlsplit(self.muni.url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        page = await context.new_page()
         try:
-            resp = await page.goto(robots_url, wait_until="commit", timeout=self.options.page_timeout_s * 1000)
+            return await self._read_robots(page, robots_url)
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await page.close()
+
+    async def _read_robots(self, page: Page, robots_url: str) -> bool:
+        try:
+            resp = await page.goto(robots_url, wait_until="domcontentloaded", timeout=self.options.page_timeout_s * 1000)
             status = resp.status if resp else 404
             body = (await _bounded(resp.text(), 5.0) or "") if resp and status < 400 else ""
         except PlaywrightError:
@@ -274,10 +322,15 @@ class SiteCrawler:
 
     async def _navigate(self, page: Page, url: str) -> tuple[Response | None, str | None]:
         """Go to ``url``; return the main response, or an error message."""
+        await self.pacer.wait_turn(url)
         try:
             resp = await page.goto(url, wait_until="domcontentloaded", timeout=self.options.page_timeout_s * 1000)
         except PlaywrightError as exc:
+            if _browser_gone(exc):
+                raise  # the site is retried on a relaunched browser (see _crawl_one)
             return None, str(exc)
+        if resp is not None and resp.status >= 400:
+            return resp, None  # an error page is classified, not read: no settle needed
         # A bounded settle: wait for ``load`` but never longer than the settle budget, so a
         # hanging iframe or tracker cannot stall us, then give scripts a moment to build menus.
         with contextlib.suppress(PlaywrightError):
@@ -346,15 +399,33 @@ class SiteCrawler:
         verdict = classify_response(resp.status, headers, title, self.options.max_bytes)
         if verdict is not None:
             return verdict
-        try:
-            text_len, links = await page.evaluate(
-                "() => [(document.body ? document.body.innerText.trim().length : 0), document.links.length + document.querySelectorAll('frame,iframe').length]"
-            )
-        except PlaywrightError as exc:
-            return SiteStatus.PAGE_HUNG, f"the page did not answer: {str(exc).splitlines()[0]}", None, None
+        measured = await self._content_size(page)
+        if measured == (0, 0):
+            await self._await_client_redirect(page)
+            measured = await self._content_size(page)
+        if measured is None:
+            return SiteStatus.PAGE_HUNG, "the page did not answer", None, None
+        text_len, links = measured
         if text_len < 20 and links == 0:
             return SiteStatus.EMPTY_PAGE, "the homepage rendered no text and no links", resp.status, None
         return None
+
+    async def _content_size(self, page: Page) -> tuple[int, int] | None:
+        """(characters of text, links and frames) of the rendered page; None if it does not answer."""
+        js = "() => [(document.body ? document.body.innerText.trim().length : 0), document.links.length + document.querySelectorAll('frame,iframe').length]"
+        try:
+            got = await _bounded(page.evaluate(js), 3.0)
+        except PlaywrightError:
+            got = [0, 0]  # the document was replaced mid-call: a redirect is under way
+        return None if got is None else (int(got[0]), int(got[1]))
+
+    async def _await_client_redirect(self, page: Page) -> None:
+        """An empty page may be a meta refresh or a script redirect that has not fired yet."""
+        start = page.url
+        with contextlib.suppress(PlaywrightError):
+            await page.wait_for_url(lambda url: url != start, timeout=3000)
+            await page.wait_for_load_state("domcontentloaded", timeout=self.options.page_timeout_s * 1000)
+            await page.wait_for_timeout(self.options.settle_ms)
 
     async def _partial_links(self, page: Page) -> int | None:
         """How many links the partly loaded page has; None when the page does not answer."""
@@ -395,10 +466,12 @@ class SiteCrawler:
         """Run the collector in the main frame and every frame, offsetting frame boxes."""
         data: dict[str, Any] = await page.evaluate(_COLLECT_JS, {"linksOnly": links_only})
         for frame in page.frames[1:]:
+            if frame.url in ("", "about:blank") or not frame.url.startswith("http"):
+                continue  # a frame whose navigation has not committed (or an ad slot) has nothing to read
             try:
                 owner = await _bounded(frame.frame_element(), 2.0)
                 box = await owner.bounding_box() if owner else None
-                sub = await _bounded(frame.evaluate(_COLLECT_JS, {"linksOnly": links_only}), 3.0)
+                sub = await _bounded(frame.evaluate(_COLLECT_JS, {"linksOnly": links_only}), 2.0)
             except PlaywrightError:
                 continue  # detached frames are out of reach
             if not sub:
@@ -551,11 +624,12 @@ async def crawl_sites(
     reported for that site only, the browser is relaunched and the run goes on.
     """
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
+    pacer = HostPacer(options.per_host, options.host_delay_s)
     async with BrowserPool(options) as pool:
 
         async def one(muni: Municipality) -> None:
-            async with semaphore:
-                captured = await _crawl_one(pool, muni, criteria, options)
+            async with pacer.slot(muni.url), semaphore:
+                captured = await _crawl_one(pool, muni, criteria, options, pacer)
                 maybe = on_done(captured)
                 if asyncio.iscoroutine(maybe):
                     await maybe
@@ -563,10 +637,10 @@ async def crawl_sites(
         await asyncio.gather(*(one(m) for m in municipalities))
 
 
-async def _crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions) -> Captured:
+async def _crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer) -> Captured:
     started = time.monotonic()
     for attempt in (1, 2):
-        crawler = SiteCrawler(muni, criteria, options)
+        crawler = SiteCrawler(muni, criteria, options, pacer)
         try:
             browser = await pool.browser()
             return await asyncio.wait_for(crawler.run(browser), timeout=options.site_timeout_s)
@@ -574,6 +648,7 @@ async def _crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, 
             return Captured(CrawlFailure(muni, SiteStatus.PAGE_HUNG, f"the site did not finish within {options.site_timeout_s:.0f} s (hard limit)", url=muni.url, started_at=crawler.started_at, finished_at=_now()))
         except PlaywrightError as exc:
             message = str(exc).splitlines()[0] if str(exc) else repr(exc)
-            if attempt == 2 or "closed" not in message.lower() and "crash" not in message.lower():
+            if attempt == 2 or not _browser_gone(exc):
                 return Captured(CrawlFailure(muni, SiteStatus.BROWSER_CRASH, f"the browser failed on this site: {message}", url=muni.url, started_at=crawler.started_at, finished_at=_now(), attempts=attempt))
+            await pool.relaunch()
     raise AssertionError(f"unreachable ({time.monotonic() - started:.1f}s)")

@@ -133,6 +133,16 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 _StringLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
+def _refuse_alias(loader: yaml.SafeLoader, parent: Any, index: Any) -> Any:
+    # Aliases (*name) let a 1 kB file expand to gigabytes (the "billion laughs"); the file needs none.
+    if loader.check_event(yaml.AliasEvent):
+        raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", loader.peek_event().start_mark)
+    return yaml.SafeLoader.compose_node(loader, parent, index)
+
+
+_StringLoader.compose_node = _refuse_alias  # type: ignore[assignment,method-assign]
+
+
 def load_criteria(path: Path) -> Criteria:
     """Read and validate ``path``; raise :class:`InputError` listing every problem found."""
     name = str(path)
@@ -144,7 +154,7 @@ def load_criteria(path: Path) -> Criteria:
         raise InputError([Problem(name, f"file is larger than {MAX_BYTES} bytes")])
     try:
         data = yaml.load(raw_bytes.decode("utf-8"), Loader=_StringLoader)  # noqa: S506 - safe subclass
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise InputError([Problem(name, f"not valid YAML: {exc}".splitlines()[0])]) from exc
     problems: list[Problem] = []
     criteria = _parse(name, data, problems)
@@ -249,7 +259,7 @@ def _parse_dependencies(
         return {}
     out: dict[str, tuple[str, ...]] = {}
     for key, deps in raw.items():
-        if key not in ids or not isinstance(deps, list) or any(d not in ids for d in deps):
+        if key not in ids or not isinstance(deps, list) or any(not isinstance(d, str) or d not in ids for d in deps):
             problems.append(Problem(name, "must name known criterion ids", field=f"dependencies.{key}"))
             continue
         out[str(key)] = tuple(str(d) for d in deps)

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from audit import __version__
-from audit.archive import Ledger, check_id, load_run, read_json, write_captured, write_json_atomic, write_municipalities
+from audit.archive import (
+    Ledger,
+    check_id,
+    load_run,
+    read_json,
+    remove_partial_writes,
+    write_captured,
+    write_json_atomic,
+    write_municipalities,
+)
 from audit.checks import run_checks
 from audit.criteria import Criteria
 from audit.errors import AuditError
@@ -45,6 +54,7 @@ def prepare_run_dir(run_dir: Path, municipalities: list[Municipality], meta: dic
     except OSError as exc:
         raise AuditError(f"cannot write to {run_dir}: {exc.strerror}") from exc
     if resume and (run_dir / "run.json").exists():
+        remove_partial_writes(run_dir)
         old = read_json(run_dir / "run.json")
         meta = {**old, "resumed_at": [*old.get("resumed_at", []), _now()]}
     write_json_atomic(run_dir / "run.json", meta)

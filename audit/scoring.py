@@ -31,10 +31,14 @@ from audit.models import (
 PHONE_CRITERION = "responsible_person"
 
 
-def _apply_dependencies(checks: dict[str, CheckResult], criteria: Criteria) -> dict[str, CheckResult]:
+def _apply_dependencies(
+    checks: dict[str, CheckResult], criteria: Criteria, overrides: Mapping[str, Override]
+) -> dict[str, CheckResult]:
     out = dict(checks)
     for parent, dependants in criteria.dependencies.items():
-        if out[parent].verdict is Verdict.FAIL:
+        # The rule follows the final verdict on the entry, so an override of the entry counts too.
+        parent_verdict = overrides[parent].verdict if parent in overrides else out[parent].verdict
+        if parent_verdict is Verdict.FAIL:
             for cid in dependants:
                 if out[cid].verdict is not Verdict.FAIL:
                     out[cid] = CheckResult(Verdict.FAIL, f"Without a service entry this is 0 (the rubric's dependency rule); the check said: {out[cid].reason}", out[cid].evidence)
@@ -75,7 +79,7 @@ def score_site(
     overrides: Mapping[str, Override] | None = None,
 ) -> SiteResult:
     """One assessed site's outcomes and score (rank is set by :func:`rank`)."""
-    checks = _apply_dependencies(checks, criteria)
+    checks = _apply_dependencies(checks, criteria, overrides or {})
     outcomes = []
     for c in criteria.criteria:
         result = checks[c.id]

@@ -37,7 +37,11 @@ def _fold_cached(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    lowered = clean(text).lower().translate(_NORDIC)
+    return _fold_chars(clean(text))
+
+
+def _fold_chars(text: str) -> str:
+    lowered = text.lower().translate(_NORDIC)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -46,7 +50,10 @@ def _fold(text: str) -> str:
 def _pattern(terms: tuple[str, ...], whole_word: bool) -> re.Pattern[str]:
     # Terms are already folded. Spaces inside a term match any run of spaces or hyphens, so
     # "vatten och avfall" also finds "vatten- och avfall".
-    alternatives = "|".join(re.escape(t).replace(r"\ ", r"[\s-]+") for t in terms if t)
+    # Longest first: the first alternative that matches wins, and a shorter term listed first
+    # ("kontakt") would otherwise hide a longer one ("kontakta oss").
+    ordered = sorted((t for t in terms if t), key=len, reverse=True)
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"[\s-]+") for t in ordered)
     tail = r"(?!\w)" if whole_word else r"\w*"
     return re.compile(rf"(?<!\w)(?:{alternatives}){tail}")
 
@@ -86,7 +93,12 @@ def snippet(text: str, around: str = "", size: int = 280) -> str:
     if around:
         pos = fold(body).find(fold(around))
         if pos >= 0:
-            start = max(0, pos - size // 3)
+            # Folding can lengthen the text (æ -> ae, ß -> ss), so map the position back to ``body``.
+            folded_len, index = 0, 0
+            while index < len(body) and folded_len < pos:
+                folded_len += len(_fold_chars(body[index]))
+                index += 1
+            start = max(0, index - size // 3)
     excerpt = body[start : start + size]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + size < len(body) else ""

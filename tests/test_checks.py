@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from builders import BASE, CRITERIA, block, link, page, site
+
 from audit.checks import run_checks
 from audit.models import Verdict
-from builders import BASE, CRITERIA, block, link, page, site
 
 SERVICE_TEXT = ("Kontaktcenter. Vi hjälper dig med frågor om skola, bygglov och avfall. "
                 "Ring 0123-45 67 00 eller mejla kontaktcenter@solby.se.")

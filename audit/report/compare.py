@@ -19,6 +19,7 @@ class Change:
     """How one municipality's result moved since the previous run.
 
     ``prev_rank``/``prev_score`` are None when it was not ranked then (absent or not assessed).
+    ``gained``/``lost`` are criterion ids, sorted; the view puts them in rubric order.
     """
 
     prev_rank: int | None
@@ -49,15 +50,15 @@ def compute_changes(current: Iterable[SiteResult], previous: dict[str, Any]) -> 
             continue
         old = before.get(site.municipality.id, _Previous(None, None, frozenset()))
         passed = frozenset(o.criterion for o in site.outcomes if o.verdict is Verdict.PASS)
+        # Gained/lost only make sense against a run in which the municipality was assessed.
+        known = old.rank is not None
         changes[site.municipality.id] = Change(
             prev_rank=old.rank,
             prev_score=old.score,
             rank_delta=_delta(old.rank, site.rank),
             score_delta=_delta(site.score, old.score),
-            gained=tuple(o.criterion for o in site.outcomes if o.criterion in passed - old.passed)
-            if old.rank is not None
-            else (),
-            lost=tuple(sorted(old.passed - passed)) if old.rank is not None else (),
+            gained=tuple(sorted(passed - old.passed)) if known else (),
+            lost=tuple(sorted(old.passed - passed)) if known else (),
         )
     return changes
 

@@ -34,6 +34,10 @@ class Strings:
         template = self.table[key]
         return template.format(**values) if values else template
 
+    def plural(self, key: str, count: int, **values: object) -> str:
+        """``key`` for counts other than one, ``key_one`` for exactly one."""
+        return self(f"{key}_one" if count == 1 else key, count=count, **values)
+
     def get(self, key: str, default: str) -> str:
         """The string for ``key``, or ``default`` for keys that data may name (criterion ids)."""
         return self.table.get(key, default)

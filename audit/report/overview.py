@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import mean
@@ -16,7 +15,6 @@ from audit.report.i18n import Strings
 from audit.report.safety import clean_text
 from audit.report.view import (
     ChangeView,
-    Criterion,
     Link,
     Mark,
     Run,
@@ -50,6 +48,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class RankedRow:
+    """One row of the ranked table."""
+
     id: str
     name: str
     region: str
@@ -80,6 +80,8 @@ class OtherRow:
 
 @dataclass(frozen=True)
 class Overview:
+    """Everything index.html shows."""
+
     lead: str
     notes: tuple[str, ...]
     figures: tuple[tuple[str, str], ...]
@@ -123,7 +125,11 @@ def build_overview(
         lead=_lead(run, t, scores),
         notes=_notes(ranked, t),
         figures=_figures(run, t, scores),
-        charts=(_histogram(t, scores, run.max_score), _pass_rates(run, t, ranked), _regions(run, t)),
+        charts=(
+            _histogram(t, scores, run.max_score),
+            _pass_rates(run, t, ranked),
+            _regions(run, t),
+        ),
         rows=rows,
         regions=tuple(sorted({r.region for r in rows}, key=str.casefold)),
         scores=tuple(range(run.max_score + 1)),
@@ -202,8 +208,8 @@ def _lead(run: Run, t: Strings, scores: Sequence[int]) -> str:
 def _notes(ranked: Sequence[SiteResult], t: Strings) -> tuple[str, ...]:
     provisional = sum(1 for s in ranked if s.provisional)
     review = sum(1 for s in ranked if s.needs_review)
-    notes = [t("note_provisional", count=provisional)] if provisional else []
-    return tuple(notes + ([t("note_review", count=review)] if review else []))
+    notes = [t.plural("note_provisional", provisional)] if provisional else []
+    return tuple(notes + ([t.plural("note_review", review)] if review else []))
 
 
 def _figures(run: Run, t: Strings, scores: Sequence[int]) -> tuple[tuple[str, str], ...]:
@@ -259,46 +265,3 @@ def _regions(run: Run, t: Strings) -> Chart:
     svg = charts.horizontal_bars("chart-region", title, desc, bars, float(run.max_score))
     headers = (t("col_region"), t("col_mean"), t("col_assessed"), t("col_not_assessed"))
     return Chart("chart-region", title, svg, headers, tuple(rows))
-
-
-@dataclass(frozen=True)
-class Method:
-    intro: str
-    rules: tuple[str, ...]
-    criteria: tuple[Criterion, ...]
-    facts: tuple[tuple[str, str], ...]
-    settings: tuple[tuple[str, str], ...]
-    problems: tuple[str, ...]
-
-
-def build_method(run: Run, t: Strings, problems: Sequence[str]) -> Method:
-    """The method page: criteria wording, scoring rules, run metadata and settings as recorded."""
-    meta = run.meta
-    width, height = run.viewport
-    facts = (
-        (t("run_tool_version"), clean_text(meta.get("tool_version"), 64) or t("none")),
-        (t("run_rubric_version"), clean_text(meta.get("rubric_version"), 64) or t("none")),
-        (t("run_started"), format_time(meta.get("started_at")) or t("none")),
-        (t("run_finished"), format_time(meta.get("finished_at")) or t("none")),
-        (t("run_municipality_file"), clean_text(meta.get("municipality_file")) or t("none")),
-        (t("run_phone_file"), clean_text(meta.get("phone_check_file")) or t("none")),
-        (t("run_overrides_file"), clean_text(meta.get("overrides_file")) or t("none")),
-        (t("run_language"), clean_text(meta.get("language"), 16) or t("none")),
-    )
-    settings = meta.get("settings")
-    pairs = sorted(settings.items()) if isinstance(settings, dict) else []
-    return Method(
-        intro=t("method_intro", width=width, height=height, max=run.max_score),
-        rules=tuple(t(k) for k in ("rule_sum", "rule_dependency", "rule_ranking",
-                                   "rule_not_assessed", "rule_provisional", "rule_review")),
-        criteria=run.criteria,
-        facts=facts,
-        settings=tuple((clean_text(k, 100), _setting(v)) for k, v in pairs),
-        problems=tuple(problems),
-    )
-
-
-def _setting(value: object) -> str:
-    if isinstance(value, str):
-        return clean_text(value)
-    return clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))

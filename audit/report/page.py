@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from audit.models import Box, CriterionOutcome, Evidence, SiteResult, Source, Verdict
 from audit.report.compare import Change
 from audit.report.i18n import Strings
-from audit.report.safety import asset_href, clean_text
+from audit.report.safety import clean_text
+from audit.report.shot import BoxKey, Shot, box_key, build_shot, number_boxes, on_homepage
 from audit.report.view import (
     ChangeView,
     Criterion,
-    Link,
+    Fact,
     Mark,
     Run,
     change_view,
@@ -26,39 +27,9 @@ _REGIONS = ("header", "nav", "main", "aside", "footer")
 
 
 @dataclass(frozen=True)
-class Fact:
-    """A labelled value; ``href`` turns the value into a link (already checked to be safe)."""
-
-    label: str
-    value: str
-    href: str | None = None
-
-
-@dataclass(frozen=True)
-class ShotBox:
-    """An outline over the screenshot, in percent of the screen so it scales with the image."""
-
-    number: int
-    x: str
-    y: str
-    width: str
-    height: str
-    label_y: str
-    label_dy: str
-    caption: str
-
-
-@dataclass(frozen=True)
-class Shot:
-    src: str
-    alt: str
-    width: int
-    height: int
-    boxes: tuple[ShotBox, ...]
-
-
-@dataclass(frozen=True)
 class EvidenceView:
+    """One piece of evidence: labelled facts, the page excerpt, its box on the screenshot."""
+
     facts: tuple[Fact, ...]
     snippet: str
     box_note: str
@@ -66,6 +37,9 @@ class EvidenceView:
 
 @dataclass(frozen=True)
 class CriterionView:
+    """One criterion on a municipality page, with its provenance, evidence and advice."""
+
+    number: int
     id: str
     short: str
     question: str
@@ -79,6 +53,8 @@ class CriterionView:
 
 @dataclass(frozen=True)
 class MunicipalityPage:
+    """Everything a municipality page shows."""
+
     id: str
     name: str
     assessed: bool
@@ -98,7 +74,7 @@ def build_page(
 ) -> MunicipalityPage:
     """The page of ``site``. ``exists(path)`` says whether a run-folder file is there, so a
     missing screenshot is reported in words instead of a broken image."""
-    boxes = _number_boxes(site)
+    boxes = number_boxes(site)
     name = site_name(site)
     return MunicipalityPage(
         id=clean_text(site.municipality.id, 64),
@@ -106,8 +82,13 @@ def build_page(
         assessed=site.assessed,
         facts=_facts(site, run, t),
         notes=_notes(site, t),
-        shot=_shot(site, run, t, exists, boxes, name),
-        criteria=tuple(_criterion(site, c, t, boxes, run.viewport) for c in run.criteria) if site.assessed else (),
+        shot=build_shot(site, run, t, exists, boxes, name),
+        criteria=tuple(
+            _criterion(site, i, c, t, boxes, run.viewport)
+            for i, c in enumerate(run.criteria, start=1)
+        )
+        if site.assessed
+        else (),
         change=change_view(change, run.criteria, t) if change is not None else None,
     )
 
@@ -130,6 +111,8 @@ def _facts(site: SiteResult, run: Run, t: Strings) -> tuple[Fact, ...]:
             Fact(t("col_todo"), t(f"hint_{status}")),
         ]
         return tuple(facts)
+    if site.awaiting_phone_check:
+        facts.append(Fact(t("col_phone"), clean_text(muni.switchboard_phone, 64) or t("no_phone")))
     ranked = sum(1 for s in run.sites if s.assessed)
     label = rank_labels(run.sites).get(site.municipality.id, "\u2013")
     facts.insert(0, Fact(t("muni_rank"), t("rank_of", rank=label, count=ranked)))
@@ -145,104 +128,18 @@ def _notes(site: SiteResult, t: Strings) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _box_key(box: Box) -> tuple[int, int, int, int]:
-    return (round(box.x), round(box.y), round(box.width), round(box.height))
-
-
-def _on_homepage(site: SiteResult, ev: Evidence) -> bool:
-    # A box is in pixels of the screen its screenshot shows; draw it only over the homepage's.
-    if ev.box is None:
-        return False
-    return ev.screenshot == site.screenshot if ev.screenshot else ev.depth == 0
-
-
-def _number_boxes(site: SiteResult) -> dict[tuple[int, int, int, int], int]:
-    """Number the distinct evidence boxes 1, 2, ... in criterion order (one number per element)."""
-    numbers: dict[tuple[int, int, int, int], int] = {}
-    for outcome in site.outcomes:
-        for ev in outcome.evidence:
-            if ev.box is not None and _on_homepage(site, ev):
-                numbers.setdefault(_box_key(ev.box), len(numbers) + 1)
-    return numbers
-
-
-def _shot(
-    site: SiteResult,
-    run: Run,
-    t: Strings,
-    exists: Callable[[str], bool],
-    numbers: Mapping[tuple[int, int, int, int], int],
-    name: str,
-) -> Shot | None:
-    src = asset_href(site.screenshot, "../")
-    if src is None or not exists(site.screenshot):
-        return None
-    width, height = run.viewport
-    boxes: list[ShotBox] = []
-    captions = _box_captions(site, t)
-    for key, number in numbers.items():
-        box = _scaled(key, number, (width, height), captions.get(key, ""), t)
-        if box is not None:
-            boxes.append(box)
-    alt = t("screenshot_alt", name=name, width=width, height=height)
-    return Shot(src, alt, width, height, tuple(boxes))
-
-
-def _box_captions(site: SiteResult, t: Strings) -> dict[tuple[int, int, int, int], str]:
-    """Each box's text: the element's words and the criteria it is evidence for."""
-    texts: dict[tuple[int, int, int, int], str] = {}
-    crits: dict[tuple[int, int, int, int], list[str]] = {}
-    for outcome in site.outcomes:
-        for ev in outcome.evidence:
-            if ev.box is None or not _on_homepage(site, ev):
-                continue
-            key = _box_key(ev.box)
-            texts.setdefault(key, clean_text(ev.text, 120))
-            names = crits.setdefault(key, [])
-            short = t.get(f"crit_{outcome.criterion}", clean_text(outcome.criterion, 64))
-            if short not in names:
-                names.append(short)
-    return {k: t("box_caption", text=texts[k] or "\u2013", criteria=", ".join(v))
-            for k, v in crits.items()}
-
-
-def _scaled(
-    key: tuple[int, int, int, int], number: int, screen: tuple[int, int], caption: str, t: Strings
-) -> ShotBox | None:
-    x, y, w, h = key
-    sw, sh = screen
-    # Clip to the first screen; a box entirely outside it cannot be drawn on the screenshot.
-    left, top = max(x, 0), max(y, 0)
-    right, bottom = min(x + w, sw), min(y + h, sh)
-    if right <= left or bottom <= top:
-        return None
-    below = top < 18  # no room above the box for its number: put the number under it
-
-    def pct(value: float, whole: int) -> str:
-        return f"{100 * value / whole:.3f}%"
-
-    return ShotBox(
-        number=number,
-        x=pct(left, sw),
-        y=pct(top, sh),
-        width=pct(right - left, sw),
-        height=pct(bottom - top, sh),
-        label_y=pct(bottom if below else top, sh),
-        label_dy="16" if below else "-5",
-        caption=t("box_item", n=number, caption=caption),
-    )
-
-
 def _criterion(
     site: SiteResult,
+    number: int,
     criterion: Criterion,
     t: Strings,
-    numbers: Mapping[tuple[int, int, int, int], int],
+    numbers: Mapping[BoxKey, int],
     screen: tuple[int, int],
 ) -> CriterionView:
     outcome = site.outcome(criterion.id)
     mark = mark_for(outcome, t)
     return CriterionView(
+        number=number,
         id=criterion.id,
         short=criterion.short,
         question=criterion.question,
@@ -298,7 +195,7 @@ def _evidence(
     site: SiteResult,
     ev: Evidence,
     t: Strings,
-    numbers: Mapping[tuple[int, int, int, int], int],
+    numbers: Mapping[BoxKey, int],
     screen: tuple[int, int],
 ) -> EvidenceView:
     page = link(ev.url)
@@ -314,7 +211,7 @@ def _evidence(
         facts.append(Fact(t("ev_matched"), ", ".join(clean_text(m, 80) for m in ev.matched)))
     if ev.note:
         facts.append(Fact(t("ev_note"), clean_text(ev.note)))
-    number = numbers.get(_box_key(ev.box)) if ev.box and _on_homepage(site, ev) else None
+    number = numbers.get(box_key(ev.box)) if ev.box and on_homepage(site, ev) else None
     note = t("ev_box", n=number) if number is not None else ""
     return EvidenceView(tuple(facts), clean_text(ev.snippet), note)
 

@@ -22,7 +22,8 @@ from audit.errors import Problem
 from audit.models import SiteResult
 from audit.report.compare import compute_changes
 from audit.report.i18n import Strings, resolve_language, strings_for
-from audit.report.overview import build_method, build_overview
+from audit.report.method import build_method
+from audit.report.overview import build_overview
 from audit.report.page import build_page
 from audit.report.safety import clean_text, is_safe_id
 from audit.report.view import Run, format_time, parse_run
@@ -77,9 +78,7 @@ def render_report(
     page; they are still listed, and the problem is logged and shown on the method page.
     Raises InputError when results.json cannot be decoded, AuditError for an unknown ``lang``.
     """
-    run_meta = results.get("run")
-    t = strings_for(resolve_language(lang, run_meta.get("language") if isinstance(run_meta, dict)
-                                     else None))
+    t = strings_for(resolve_language(lang, _get(results, "run", "language")))
     run = parse_run(results, t)
     root = run_dir.resolve()
     (root / PAGES_DIR).mkdir(parents=True, exist_ok=True)
@@ -89,22 +88,48 @@ def render_report(
     changes = compute_changes(run.sites, compare) if compare is not None else None
     env = make_environment()
     layout = _layout(run, t)
-    previous = compare.get("run", {}) if compare is not None else {}
-    prev_finished = previous.get("finished_at") if isinstance(previous, dict) else None
     links = {mid: f"{PAGES_DIR}/{path.name}" for mid, path in pages.items()}
-    overview = build_overview(run, t, links, changes, prev_finished)
+    previous_finished = _get(compare, "run", "finished_at") if compare is not None else None
+    overview = build_overview(run, t, links, changes, previous_finished)
     index = root / "index.html"
-    _write(index, env.get_template("index.html").render(
-        t=t, layout=layout, prefix="", current="index", view=overview, criteria=run.criteria,
-        page_title=t("index_title")))
+    _render(
+        env,
+        "index.html",
+        index,
+        layout,
+        prefix="",
+        current="index",
+        view=overview,
+        criteria=run.criteria,
+        page_title=t("index_title"),
+    )
     method = build_method(run, t, [_problem_text(p, t) for p in problems])
     data = [name for name in DATA_FILES if (root / name).is_file()]
-    _write(root / "method.html", env.get_template("method.html").render(
-        t=t, layout=layout, prefix="", current="method", view=method, data_files=data,
-        page_title=t("method_title")))
+    _render(
+        env,
+        "method.html",
+        root / "method.html",
+        layout,
+        prefix="",
+        current="method",
+        view=method,
+        data_files=data,
+        page_title=t("method_title"),
+    )
     _write_pages(env, run, layout, root, pages, changes)
     _copy_static(root)
     return index
+
+
+def _get(data: dict[str, Any], section: str, key: str) -> Any:
+    """``data[section][key]`` when both levels are mappings, else None."""
+    inner = data.get(section)
+    return inner.get(key) if isinstance(inner, dict) else None
+
+
+def _render(env: Environment, name: str, path: Path, layout: Layout, **context: Any) -> None:
+    """Render template ``name`` with the page frame's values plus ``context`` into ``path``."""
+    _write(path, env.get_template(name).render(t=layout.t, layout=layout, **context))
 
 
 def plan_pages(sites: Sequence[SiteResult], root: Path) -> tuple[dict[str, Path], list[Problem]]:
@@ -152,8 +177,6 @@ def _write_pages(
     pages: Mapping[str, Path],
     changes: Mapping[str, Any] | None,
 ) -> None:
-    template = env.get_template("municipality.html")
-
     def exists(relative: str) -> bool:
         target = (root / relative).resolve()
         return target.is_relative_to(root) and target.is_file()
@@ -166,10 +189,16 @@ def _write_pages(
         seen.add(mid)
         change = changes.get(mid) if changes is not None else None
         view = build_page(site, run, layout.t, exists, change)
-        html = template.render(
-            t=layout.t, layout=layout, prefix="../", current="", view=view,
-            page_title=layout.t("muni_title", name=view.name))
-        _write(pages[mid], html)
+        _render(
+            env,
+            "municipality.html",
+            pages[mid],
+            layout,
+            prefix="../",
+            current="",
+            view=view,
+            page_title=layout.t("muni_title", name=view.name),
+        )
 
 
 def _copy_static(root: Path) -> None:

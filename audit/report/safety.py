@@ -65,7 +65,7 @@ def is_safe_id(value: str) -> bool:
 def asset_href(path: str, prefix: str = "") -> str | None:
     """A relative, percent-encoded link to a file of the run folder, or None if ``path`` is unsafe.
 
-    ``path`` comes from results.json and is relative to the run folder (``snapshots/0114/home.png``).
+    ``path`` comes from results.json, relative to the run folder (``snapshots/0114/home.png``).
     Absolute paths, ``..``, backslashes, schemes and odd characters are refused so a crafted path
     can never point outside the run folder or become a ``javascript:`` link.
     """

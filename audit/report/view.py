@@ -41,6 +41,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A labelled value; ``href`` turns the value into a link (already checked to be safe)."""
+
+    label: str
+    value: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
 class Mark:
     """One criterion verdict as shown: key (CSS class), symbol, short and long words, sort key."""
 
@@ -125,7 +134,11 @@ def parse_run(results: dict[str, Any], t: Strings) -> Run:
 def _viewport(meta: dict[str, Any]) -> tuple[int, int]:
     settings = meta.get("settings")
     size = settings.get("viewport") if isinstance(settings, dict) else None
-    if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and v > 0 for v in size):
+    if (
+        isinstance(size, list)
+        and len(size) == 2
+        and all(isinstance(v, int) and v > 0 for v in size)
+    ):
         return (size[0], size[1])
     return (1366, 768)
 
@@ -152,12 +165,12 @@ def _criterion(data: dict[str, Any], t: Strings) -> Criterion:
 
 
 def mark_key(outcome: CriterionOutcome | None) -> str:
-    """Which mark an outcome gets; a provisional non-pass is "awaiting" a phone check."""
+    """Which mark an outcome gets: its verdict, except that a provisional fail (nothing on the
+    site, no phone check yet) is "awaiting" a phone check. A provisional needs-review stays
+    "needs_review": the researcher's check comes before the call."""
     if outcome is None or outcome.verdict is Verdict.NOT_ASSESSED:
         return "not_assessed"
-    if outcome.verdict is Verdict.PASS:
-        return "pass"
-    if outcome.provisional:
+    if outcome.verdict is Verdict.FAIL and outcome.provisional:
         return "awaiting"
     return outcome.verdict.value
 
@@ -185,9 +198,11 @@ def change_view(change: Change, criteria: Sequence[Criterion], t: Strings) -> Ch
     order = [c.id for c in criteria]
     gained = tuple(names[c] for c in order if c in change.gained)
     lost = tuple(names[c] for c in order if c in change.lost)
-    score = "" if change.score_delta is None else t("change_score", delta=_signed(change.score_delta))
+    score = (
+        "" if change.score_delta is None else t("change_score", delta=_signed(change.score_delta))
+    )
     if change.rank_delta is None or change.prev_rank is None:
-        return ChangeView("new", "\u2022", t("change_new"), score, gained, lost, -10**6)
+        return ChangeView("new", "\u2022", t("change_new"), score, gained, lost, -(10**6))
     delta = change.rank_delta
     if delta > 0:
         text = t("change_up", n=delta, prev=change.prev_rank)
@@ -213,7 +228,11 @@ def format_time(value: object) -> str:
     if len(text) <= 10:
         return moment.strftime("%Y-%m-%d")
     offset = moment.utcoffset()
-    zone = "" if offset is None else (" UTC" if not offset else " " + moment.strftime("%z"))
+    if offset is None:
+        zone = ""
+    else:
+        # isoformat() ends an aware time with its offset as "+02:00".
+        zone = " UTC" if not offset else " " + moment.isoformat()[-6:]
     return moment.strftime("%Y-%m-%d %H:%M") + zone
 
 

@@ -1,0 +1,156 @@
+"""CSV, Parquet and Excel exports: column contract, empty cells, identical rows, formula safety."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from report_fixtures import FORMULA, build_results
+
+from audit.exports import RESULT_COLUMNS, VERDICT_COLUMNS, result_rows, verdict_rows, write_exports
+
+CONTRACT = (
+    "id,name,status,entry_exists,on_front_page,easy_to_find,explains_help,responsible_person,score,rank,"
+    "country,region,url,final_url,detail,provisional,needs_review,awaiting_phone_check,rubric_version"
+)
+VERDICT_HEADER = (
+    "id,name,criterion,verdict,value,source,reason,provisional,evidence_url,evidence_text,evidence_region,"
+    "evidence_depth,matched,snippet,phone_checked_on,override_who,override_when,override_why"
+)
+CRITERIA = ("entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person")
+
+
+@pytest.fixture
+def exported(tmp_path: Path) -> Path:
+    write_exports(tmp_path, build_results())
+    return tmp_path
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as the text a CSV holds: integers without ".0", missing values empty."""
+
+    def text(value: Any) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    return frame.astype(object).map(text)
+
+
+def test_write_exports_returns_every_file(tmp_path: Path) -> None:
+    paths = write_exports(tmp_path, build_results())
+    assert [p.name for p in paths] == [
+        "results.csv",
+        "verdicts.csv",
+        "results.parquet",
+        "verdicts.parquet",
+        "results.xlsx",
+    ]
+    assert all(p.is_file() and p.stat().st_size > 0 for p in paths)
+
+
+def test_results_header_starts_with_the_contract(exported: Path) -> None:
+    header = (exported / "results.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith(CONTRACT + ",")
+    rest = header[len(CONTRACT) + 1 :].split(",")
+    assert rest == [f"{c}_verdict" for c in CRITERIA]
+    assert ",".join(RESULT_COLUMNS) == header
+    verdicts = (exported / "verdicts.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert verdicts == VERDICT_HEADER == ",".join(VERDICT_COLUMNS)
+
+
+def test_not_assessed_rows_have_empty_scores(exported: Path) -> None:
+    frame = _csv(exported / "results.csv").set_index("id")
+    for mid, status in (("0126", "dns_error"), ("0127", "blocked"), ("0128", "timeout")):
+        row = frame.loc[mid]
+        assert row["status"] == status
+        assert all(row[c] == "" for c in (*CRITERIA, "score", "rank"))
+        assert all(row[f"{c}_verdict"] == "not_assessed" for c in CRITERIA)
+        assert row["detail"]
+    assert frame.loc["0114", "score"] == "5" and frame.loc["0114", "rank"] == "1"
+
+
+def test_needs_review_exports_as_zero_with_its_verdict_word(exported: Path) -> None:
+    frame = _csv(exported / "results.csv").set_index("id")
+    assert frame.loc["0123", "explains_help"] == "0"
+    assert frame.loc["0123", "explains_help_verdict"] == "needs_review"
+    assert frame.loc["0123", "needs_review"] == "1"
+    assert (
+        frame.loc["0120", "provisional"] == "1" and frame.loc["0120", "awaiting_phone_check"] == "1"
+    )
+    assert frame.loc["0115", "rank"] == frame.loc["0117", "rank"] == "2"
+
+
+def test_verdict_rows_have_provenance(exported: Path) -> None:
+    frame = _csv(exported / "verdicts.csv")
+    assert len(frame) == 9 * 5
+    vasby = frame[(frame["id"] == "0114") & (frame["criterion"] == "responsible_person")].iloc[0]
+    assert vasby["source"] == "phone_check" and vasby["phone_checked_on"] == "2025-03-04"
+    override = frame[(frame["id"] == "0117") & (frame["criterion"] == "easy_to_find")].iloc[0]
+    assert override["source"] == "override" and override["override_who"] == "M. Researcher"
+    assert override["override_when"] == "2025-03-06" and "sticky banner" in override["override_why"]
+    entry = frame[(frame["id"] == "0114") & (frame["criterion"] == "on_front_page")].iloc[0]
+    assert entry["evidence_region"] == "header" and entry["evidence_depth"] == "0"
+    assert (
+        entry["matched"] == "kontaktcenter"
+        and entry["evidence_url"] == "https://www.upplandsvasby.se/"
+    )
+    missing = frame[(frame["id"] == "0126")]
+    assert set(missing["verdict"]) == {"not_assessed"} and set(missing["value"]) == {""}
+
+
+@pytest.mark.parametrize(("name", "sheet"), [("results", "results"), ("verdicts", "verdicts")])
+def test_csv_parquet_and_xlsx_hold_identical_rows(exported: Path, name: str, sheet: str) -> None:
+    from_csv = _csv(exported / f"{name}.csv")
+    from_parquet = _as_text(pd.read_parquet(exported / f"{name}.parquet"))
+    from_xlsx = _as_text(pd.read_excel(exported / "results.xlsx", sheet_name=sheet, dtype=object))
+    assert list(from_csv.columns) == list(from_parquet.columns) == list(from_xlsx.columns)
+    pd.testing.assert_frame_equal(from_csv, from_parquet, check_dtype=False)
+    pd.testing.assert_frame_equal(from_csv, from_xlsx, check_dtype=False)
+    assert from_csv["id"].iloc[0] == "0114"
+    assert set(from_csv["id"]) >= {"0114", "0115", "0117", "0120", "0123", "0125", "0126"}
+
+
+def test_ids_keep_leading_zeros_in_every_format(exported: Path) -> None:
+    parquet = pd.read_parquet(exported / "results.parquet")
+    assert parquet["id"].tolist()[0] == "0114"
+    book = load_workbook(exported / "results.xlsx")
+    cell = book["results"]["A2"]
+    assert cell.value == "0114" and cell.data_type == "s"
+
+
+def test_formulas_are_neutralised_in_csv_and_xlsx(exported: Path) -> None:
+    with (exported / "results.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    names = [row["name"] for row in rows]
+    assert "'" + FORMULA in names and FORMULA not in names
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    book = load_workbook(exported / "results.xlsx")
+    for sheet in book.worksheets:
+        for line in sheet.iter_rows():
+            for cell in line:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@")), cell.value
+
+
+def test_rows_are_pure_and_typed() -> None:
+    results = build_results()
+    assert result_rows(results) == result_rows(results)
+    row = result_rows(results)[0]
+    assert row["score"] == 5 and row["entry_exists"] == 1 and row["id"] == "0114"
+    missing = next(r for r in result_rows(results) if r["id"] == "0126")
+    assert missing["score"] is None and missing["entry_exists"] is None
+    assert len(verdict_rows(results)) == 45
