@@ -10,6 +10,8 @@
   const LANDMARK_TAGS = {HEADER: "header", NAV: "nav", MAIN: "main", ASIDE: "aside", FOOTER: "footer"};
   const LANDMARK_ROLES = {banner: "header", navigation: "nav", main: "main", complementary: "aside", contentinfo: "footer"};
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+  // News items and articles: a mention of the service there is not an entry.
+  const ARTICLE = "article, [class*=news], [class*=nyhet], [class*=aktuel], [class*=uutis], [class*=nyhed], [class*=ajankoht]";
 
   const landmarkOf = (el) => {
     for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
@@ -89,7 +91,7 @@
       box: {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height},
       visible, hidden_container: hidden, covered: visible ? covered(el, r) : false,
       font_size: parseFloat(st.fontSize) || 0, selector: selectorOf(el),
-      in_article: !!el.closest("article, [class*=news], [class*=nyhet], [class*=aktuelt], [class*=uutis]"),
+      in_article: !!el.closest(ARTICLE),
     };
   };
 
@@ -103,7 +105,8 @@
   if (linksOnly) return out;
   for (const h of document.querySelectorAll("h1,h2,h3,h4,h5,h6,[role=heading]")) {
     const t = norm(h.innerText || h.textContent);
-    if (t) out.headings.push({level: parseInt(h.getAttribute("aria-level") || h.tagName.slice(1)) || 2, text: t.slice(0, 300)});
+    if (t) out.headings.push({level: parseInt(h.getAttribute("aria-level") || h.tagName.slice(1)) || 2, text: t.slice(0, 300),
+                              in_article: !!h.closest(ARTICLE)});
   }
   // Short blocks of text: the smallest containers that hold a line such as "Kontaktcenter 021-39 00 00".
   const BLOCK = "p, li, address, dd, dt, td, th, figcaption, blockquote, div, section, span, strong";
@@ -115,6 +118,22 @@
     if (t.length < 3 || t.length > 400) continue;
     if (el.parentElement && el.parentElement.matches(BLOCK) && !el.parentElement.querySelector("p, li, div, section, address, table, ul, ol") ) continue;
     out.elements.push(describe(el, "block"));
+    blocks++;
+  }
+  // Small sections that hold a heading and its lines ("Servicetorget" + "Telefon 75 12 34 56"):
+  // the leaf blocks above split them apart, but a reader sees them as one block.
+  const seenBoxes = new Set();  // (no marks on the DOM: the saved HTML must be what the site served)
+  for (const h of document.body ? document.body.querySelectorAll("h2, h3, h4, h5, dt, strong, b") : []) {
+    if (blocks >= MAX_BLOCKS) break;
+    const box = h.closest("section, aside, li, address, div, article, dl, p");
+    if (!box || box === document.body) continue;
+    const t = norm(box.innerText);
+    if (t.length < 8 || t.length > 400 || t === norm(h.innerText)) continue;
+    if (seenBoxes.has(box)) continue;
+    seenBoxes.add(box);
+    const d = describe(box, "block");
+    d.text = t;
+    out.elements.push(d);
     blocks++;
   }
   out.text = norm(document.body ? document.body.innerText : "").slice(0, 200000);

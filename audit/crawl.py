@@ -214,8 +214,8 @@ class SiteCrawler:
     def __init__(self, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer | None = None) -> None:
         self.pacer = pacer or HostPacer(options.per_host, options.host_delay_s)
         self.muni = muni
-        self.criteria = criteria
-        self.vocab = criteria.vocabulary
+        self.criteria = criteria.for_country(muni.country)
+        self.vocab = self.criteria.vocabulary
         self.options = options
         self.captured = Captured(result=CrawlFailure(muni, SiteStatus.PAGE_HUNG, "not started"))
         self.started_at = _now()
@@ -515,7 +515,7 @@ class SiteCrawler:
             url=via[1] or self.muni.url, final_url=page.url, depth=depth,
             status=resp.status if resp else 0, title=data["title"][:500], lang=data["lang"][:20],
             via_text=via[0], via_url=via[1], parent_url=parent,
-            headings=tuple(Heading(h["level"], h["text"]) for h in data["headings"]),
+            headings=tuple(Heading(h["level"], h["text"], bool(h.get("in_article"))) for h in data["headings"]),
             elements=tuple(_element(e) for e in data["elements"]),
             text=data["text"], main_text=data.get("main_text", ""), redirect_chain=chain,
             content_type=headers.get("content-type", ""), html_file=f"{name}.html",
@@ -577,7 +577,7 @@ class SiteCrawler:
                 queue.extend((c, depth + 1, snap.final_url) for c in self._candidates(snap, from_service_page=service))
 
     def _candidates(self, snap: PageSnapshot, *, from_service_page: bool = False) -> list[Candidate]:
-        ranked = rank_links(snap.elements, snap.final_url, self.vocab, from_service_page=from_service_page)
+        ranked = rank_links(snap.elements, snap.final_url, self.vocab, from_service_page=from_service_page, municipality=self.muni.name)
         return ranked[: self.options.follow_per_page]
 
 

@@ -7,6 +7,7 @@ change the vocabulary or the rubric version. Every problem is collected and repo
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ _PER_LANGUAGE = (
     "unclear_role",
 )
 _CHANNELS = ("phone", "email", "chat", "form", "address", "hours")
-_TOP_KEYS = {"rubric_version", "title", "criteria", "dependencies", "settings", "vocabulary"}
+_TOP_KEYS = {"rubric_version", "title", "criteria", "dependencies", "languages", "settings", "vocabulary"}
 _CRITERION_KEYS = {"id", "weight", "source", "question", "passes_when", "advice"}
 _SETTINGS_INT = ("min_font_px", "min_box_px", "max_depth", "person_page_depth", "snippet_chars")
 _SETTINGS_PAIR = ("viewport", "mobile_viewport")
@@ -80,9 +81,21 @@ class Vocabulary:
     per_language: dict[str, dict[str, tuple[str, ...]]]
     channels: dict[str, tuple[str, ...]]
     news_path: tuple[str, ...]
+    brand_hint: tuple[str, ...]
     consent_banner: tuple[str, ...]
     consent_least: tuple[tuple[str, ...], ...]
     consent_accept: tuple[str, ...]
+
+    def for_languages(self, languages: tuple[str, ...]) -> Vocabulary:
+        """The same vocabulary restricted to ``languages`` (the per-language lists only)."""
+        key = (id(self), languages)
+        hit = _NARROWED.get(key)
+        if hit is not None and hit[0] is self:  # ids are reused after garbage collection
+            return hit[1]
+        per = {kind: {lang: words for lang, words in by_lang.items() if lang in languages} for kind, by_lang in self.per_language.items()}
+        narrowed = dataclasses.replace(self, per_language=per)
+        _NARROWED[key] = (self, narrowed)
+        return narrowed
 
     def terms(self, kind: str) -> tuple[str, ...]:
         seen: dict[str, None] = {}
@@ -93,6 +106,9 @@ class Vocabulary:
         return tuple(sorted(seen, key=len, reverse=True))
 
 
+_NARROWED: dict[tuple[int, tuple[str, ...]], tuple[Vocabulary, Vocabulary]] = {}
+
+
 @dataclass(frozen=True)
 class Criteria:
     rubric_version: str
@@ -101,7 +117,13 @@ class Criteria:
     dependencies: dict[str, tuple[str, ...]]
     settings: Settings
     vocabulary: Vocabulary
+    languages: dict[str, tuple[str, ...]]
     path: str = ""
+
+    def for_country(self, country: str) -> Criteria:
+        """The rubric as it applies to one country's sites: that country's vocabularies only."""
+        langs = self.languages.get(country.upper()) or self.languages["default"]
+        return dataclasses.replace(self, vocabulary=self.vocabulary.for_languages(langs))
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -175,6 +197,7 @@ def _parse(name: str, data: Any, problems: list[Problem]) -> Criteria | None:
     deps = _parse_dependencies(name, data.get("dependencies"), criteria, problems)
     settings = _parse_settings(name, data.get("settings"), problems)
     vocab = _parse_vocabulary(name, data.get("vocabulary"), problems)
+    languages = _parse_languages(name, data.get("languages"), problems)
     if problems or settings is None or vocab is None:
         return None
     return Criteria(
@@ -184,8 +207,25 @@ def _parse(name: str, data: Any, problems: list[Problem]) -> Criteria | None:
         dependencies=deps,
         settings=settings,
         vocabulary=vocab,
+        languages=languages,
         path=name,
     )
+
+
+def _parse_languages(name: str, raw: Any, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict) or "default" not in raw:
+        problems.append(Problem(name, "must map country codes (and 'default') to language lists", field="languages"))
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for country, langs in raw.items():
+        key = str(country)
+        if key != "default" and not (len(key) == 2 and key.isalpha() and key.isupper()):
+            problems.append(Problem(name, "must be a two-letter country code or 'default'", field=f"languages.{key}"))
+        elif not isinstance(langs, list) or not langs or any(lang not in LANGUAGES for lang in langs):
+            problems.append(Problem(name, f"must be a list of {', '.join(LANGUAGES)}", field=f"languages.{key}"))
+        else:
+            out[key] = tuple(langs)
+    return out
 
 
 def _unknown_and_missing(
@@ -303,7 +343,7 @@ def _word_list(name: str, where: str, raw: Any, problems: list[Problem]) -> tupl
 
 
 def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabulary | None:
-    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "consent"}
+    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "brand_hint", "consent"}
     if not isinstance(raw, dict):
         problems.append(Problem(name, "must be a mapping", field="vocabulary"))
         return None
@@ -352,6 +392,7 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
         per_language=per_language,
         channels=channels,
         news_path=_word_list(name, "vocabulary.news_path", raw.get("news_path"), problems),
+        brand_hint=_word_list(name, "vocabulary.brand_hint", raw.get("brand_hint"), problems),
         consent_banner=_word_list(name, "vocabulary.consent.banner", consent.get("banner"), problems),
         consent_least=least,
         consent_accept=_word_list(name, "vocabulary.consent.accept", consent.get("accept"), problems),

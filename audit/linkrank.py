@@ -53,7 +53,19 @@ def is_news_url(url: str, vocab: Vocabulary) -> bool:
     return any(seg in vocab.news_path or seg.split("-")[0] in vocab.news_path for seg in segments[:-1] or segments)
 
 
-def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page: bool) -> Candidate | None:
+def _brand_like(link: Element, vocab: Vocabulary, municipality: str) -> bool:
+    """A short label such as "Tallmo Direkt", "Espoo-info" or "KomIn" that may brand the service."""
+    label = fold(link.text or link.name)
+    words = label.replace("-", " ").split()
+    if not words or len(words) > 3:
+        return False
+    if find_terms(label, vocab.brand_hint):
+        return True
+    town = fold(municipality).split()[0] if municipality.strip() else ""
+    return bool(town) and len(words) == 2 and town.startswith(words[0][:5]) and urlsplit(link.href).path not in ("", "/")
+
+
+def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page: bool, municipality: str = "") -> Candidate | None:
     """Score one link, or None when it must not be followed."""
     if link.kind != "link" or not link.href or not same_site(link.href, base):
         return None
@@ -71,6 +83,8 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
         score, reasons = score + 5, [*reasons, "contact link"]
     elif find_terms(url_words, vocab.terms("contact_link")):
         score, reasons = score + 3, [*reasons, "contact URL"]
+    if score == 0 and link.landmark in ("header", "nav", "main") and _brand_like(link, vocab, municipality):
+        score, reasons = score + 2, [*reasons, "possible brand name"]
     if from_service_page and find_terms(f"{label} {url_words}", _PERSON_PAGE_HINTS):
         score, reasons = score + 4, [*reasons, "organisation page"]
     if score <= 0:
@@ -87,12 +101,12 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
 
 
 def rank_links(
-    links: tuple[Element, ...], base: str, vocab: Vocabulary, *, from_service_page: bool = False
+    links: tuple[Element, ...], base: str, vocab: Vocabulary, *, from_service_page: bool = False, municipality: str = ""
 ) -> list[Candidate]:
     """Distinct candidate URLs, best first (ties keep page order)."""
     best: dict[str, Candidate] = {}
     for link in links:
-        cand = score_link(link, base, vocab, from_service_page=from_service_page)
+        cand = score_link(link, base, vocab, from_service_page=from_service_page, municipality=municipality)
         if cand and (cand.url not in best or cand.score > best[cand.url].score):
             best[cand.url] = cand
     return sorted(best.values(), key=lambda c: -c.score)

@@ -121,6 +121,7 @@ class Element:
 class Heading:
     level: int
     text: str
+    in_article: bool = False
 
 
 @dataclass(frozen=True)

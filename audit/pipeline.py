@@ -128,9 +128,8 @@ def report(run_dir: Path, results: dict[str, Any], *, lang: str | None = None, c
     from audit.report import render_report
 
     previous = load_results(compare) if compare else None
-    index = render_report(run_dir, results, lang=lang, compare=previous)
-    write_exports(run_dir, results)
-    return index
+    write_exports(run_dir, results)  # first, so the method page can link the data files
+    return render_report(run_dir, results, lang=lang, compare=previous)
 
 
 def call_list(results: dict[str, Any]) -> list[dict[str, str]]:

@@ -34,6 +34,6 @@ def page(path: str = "", *, depth: int = 0, title: str = "Solby kommun", heading
                         consent=ConsentAction(found=False) if depth == 0 else None)
 
 
-def site(*pages: PageSnapshot, name: str = "Solby") -> SiteSnapshot:
-    return SiteSnapshot(municipality=Municipality("0001", name, "SE", "Testlän", BASE), pages=pages,
+def site(*pages: PageSnapshot, name: str = "Solby", country: str = "SE") -> SiteSnapshot:
+    return SiteSnapshot(municipality=Municipality("0001", name, country, "Testlän", BASE), pages=pages,
                         started_at="2026-11-01T00:00:00+00:00", finished_at="2026-11-01T00:00:05+00:00")

@@ -22,5 +22,6 @@ CHECKS: dict[str, Check] = {
 
 def run_checks(site: SiteSnapshot, criteria: Criteria) -> dict[str, CheckResult]:
     """Every criterion's automatic verdict for one site, in the rubric's order."""
+    criteria = criteria.for_country(site.municipality.country)
     found = analyse(site, criteria)
     return {cid: CHECKS[cid](site, found, criteria) for cid in criteria.ids}

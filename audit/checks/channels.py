@@ -14,7 +14,8 @@ PHONE = re.compile(
     r"(?<![\w+])(?:\+\s?(?:46|47|45|358|354)[\s-]?(?:\(0\))?\s?)?(?:\d[\d\s-]{5,14}\d)(?!\w)"
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-TIME_RANGE = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:-|–|—|till|til|to|—)\s?\d{1,2}(?:[.:]\d{2})?\b")
+# "8–16", "08.00–17.00", "9 till 15"; never the tail of a date such as 2026-03-02.
+TIME_RANGE = re.compile(r"(?<![\d-])\d{1,2}(?:[.:]\d{2})?\s?(?:-|–|—|till|til|to)\s?\d{1,2}(?:[.:]\d{2})?(?![\d-])")
 POSTCODE_OR_STREET = re.compile(r"\b\d{3}\s?\d{2}\b|\b\d{4}\b|\b[A-ZÅÄÖÆØ][\wåäöæøé]+(?:gatan|vägen|torget|gata|gate|gaten|vei|veien|vej|tie|katu|plads|torg|torget)\s?\d+")
 
 

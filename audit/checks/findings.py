@@ -56,7 +56,7 @@ def decoy_reason(text: str, href: str, page: PageSnapshot, vocab: Vocabulary, el
         return "leads to another organisation's site"
     if href and is_news_url(href, vocab):
         return "a news item that mentions the service"
-    if element is not None and element.in_article and element.kind == "link" and len(text) > 40:
+    if element is not None and element.in_article:
         return "a news item that mentions the service"
     return ""
 
@@ -74,7 +74,8 @@ def is_service_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
     """The words by which the page's title or a heading names the service ('' when it does not)."""
     if page.depth > 0 and is_news_url(page.final_url, vocab):
         return ()
-    for text in [page.title, *(h.text for h in page.headings if h.level <= 3)]:
+    headings = [h.text for h in page.headings if h.level <= 3 and not h.in_article]
+    for text in [page.title if page.depth > 0 else "", *headings]:
         terms = _service_terms(text, vocab)
         if terms and not find_terms(text, vocab.terms("decoy")):
             return terms
@@ -86,6 +87,8 @@ def _brand_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
     brand = fold(page.via_text)
     if page.depth != 1 or not brand or _service_terms(page.via_text, vocab):
         return ()
+    if find_terms(page.via_text, vocab.terms("contact_link"), whole_word=True):
+        return ()  # a generic contact page is a service page only by its headings
     heads = " ".join([page.title, *(h.text for h in page.headings if h.level <= 2)])
     if brand not in fold(heads):
         return ()

@@ -17,9 +17,9 @@ _UPPER = "A-ZÅÄÖÆØÉÜÁÍÓÚÑ"
 _LOWER = "a-zåäöæøéüáíóúñß"
 # Two or three capitalised words ("Karin Lindqvist", "Anne-Mette Holm", "Eva af Klint" is rare and
 # missed). Surnames may carry a particle-free hyphen.
-NAME = re.compile(
-    rf"(?<![\w])([{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?(?:\s[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?){{1,2}})(?![\w])"
-)
+_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+# A run of two or more capitalised words; titles at its ends are trimmed off in _names().
+NAME_RUN = re.compile(rf"(?<![\w])({_WORD}(?:\s{_WORD})+)(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -30,34 +30,72 @@ class Person:
     text: str
 
 
-def _is_name(candidate: str, vocab: Vocabulary, stop: frozenset[str]) -> bool:
-    words = [fold(w) for w in re.split(r"[\s-]", candidate)]
-    if any(w in stop for w in words):
-        return False
+def _not_name_word(word: str, vocab: Vocabulary, stop: frozenset[str]) -> bool:
+    if fold(word) in stop:
+        return True
     every_term = (
         vocab.terms("service_entry") + vocab.terms("responsible_role") + vocab.terms("staff_role")
         + vocab.terms("unclear_role") + vocab.terms("contact_link") + vocab.terms("decoy")
     )
-    return not find_terms(candidate, every_term)
+    return bool(find_terms(word, every_term))
+
+
+def _names(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
+    """Runs of capitalised words, trimmed of titles and service words at either end.
+
+    "Annika Persson Enhetschef" and "Enhetschef Annika Persson" both give "Annika Persson"; a run
+    with a title in the middle is not a name.
+    """
+    out = []
+    for m in NAME_RUN.finditer(text):
+        words = m.group(1).split()
+        while words and _not_name_word(words[0], vocab, stop):
+            words.pop(0)
+        while words and _not_name_word(words[-1], vocab, stop):
+            words.pop()
+        if 2 <= len(words) <= 3 and not any(_not_name_word(w, vocab, stop) for w in words):
+            out.append(" ".join(words))
+    return out
+
+
+def _role_positions(folded: str, terms: tuple[str, ...], kind: str, *, whole_word: bool = False) -> list[tuple[int, str, str]]:
+    tail = r"(?!\w)" if whole_word else r"\w*"
+    out = []
+    for term in terms:
+        pattern = re.escape(term).replace(r"\ ", r"[\s-]+")
+        out.extend((m.start(), term, kind) for m in re.finditer(rf"(?<!\w){pattern}{tail}", folded))
+    return out
 
 
 def people_in(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[Person]:
-    """Every name in ``text`` with the role it is tied to (the strongest role found in the block)."""
-    names = [m.group(1) for m in NAME.finditer(text) if _is_name(m.group(1), vocab, stop)]
+    """Every name in ``text`` with the role written nearest to it.
+
+    Nearest, because a block can hold two people ("Enhetschef Karin Lind. Kommunvägledare Anna
+    Berg") and a role word can describe the service rather than the person ("palveluneuvoja Mikko
+    Virtanen, asiakaspalvelun esimies Liisa Laine").
+    """
+    names = _names(text, vocab, stop)
     if not names:
         return []
-    responsible = find_terms(text, vocab.terms("responsible_role"))
-    staff = find_terms(text, vocab.terms("staff_role"))
-    unclear = find_terms(text, vocab.terms("unclear_role"), whole_word=True)
-    # A staff title that merely contains a responsibility stem ("kundtjänstmedarbetare" has no
-    # "chef", but "kommunvägledare" contains "ledare") must not count as responsibility.
-    responsible = tuple(r for r in responsible if not any(r in s and r != s for s in staff))
+    folded = fold(text)
+    roles = (
+        _role_positions(folded, vocab.terms("responsible_role"), "responsible")
+        + _role_positions(folded, vocab.terms("staff_role"), "staff")
+        + _role_positions(folded, vocab.terms("unclear_role"), "unclear", whole_word=True)
+    )
+    if not roles:
+        return []
     out = []
     for name in names:
-        if responsible:
-            out.append(Person(name, responsible[0], "responsible", text))
-        elif staff:
-            out.append(Person(name, staff[0], "staff", text))
-        elif unclear:
-            out.append(Person(name, unclear[0], "unclear", text))
+        at = folded.find(fold(name))
+        end = at + len(name)
+        # Distance from the role word to the name; a role just before the name ("Enhetschef:
+        # Karin") and one just after it ("Karin Lind, enhetschef") both count.
+        def distance(role: tuple[int, str, str]) -> tuple[int, int]:
+            pos, term, kind = role
+            gap = at - (pos + len(term)) if pos < at else pos - end
+            return (max(gap, 0), {"staff": 0, "responsible": 1, "unclear": 2}[kind])
+
+        pos, term, kind = min(roles, key=distance)
+        out.append(Person(name, term, kind, text))
     return out

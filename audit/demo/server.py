@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -93,6 +94,12 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], root: Path) -> None:
         self.root = root.resolve()
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that drops a connection mid-response is normal; anything else is reported."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

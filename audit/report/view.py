@@ -227,13 +227,12 @@ def format_time(value: object) -> str:
         return text
     if len(text) <= 10:
         return moment.strftime("%Y-%m-%d")
+    shown = moment.strftime("%Y-%m-%d %H:%M")
     offset = moment.utcoffset()
     if offset is None:
-        zone = ""
-    else:
-        # isoformat() ends an aware time with its offset as "+02:00".
-        zone = " UTC" if not offset else " " + moment.isoformat()[-6:]
-    return moment.strftime("%Y-%m-%d %H:%M") + zone
+        return shown
+    # isoformat() ends an aware time with its offset as "+02:00".
+    return shown + (" UTC" if not offset else " " + moment.isoformat()[-6:])
 
 
 def site_name(site: SiteResult) -> str:
