@@ -19,13 +19,27 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from audit import __version__
 from audit.criteria import Criteria, default_criteria_path, load_criteria
 from audit.errors import AuditError
 from audit.models import CrawlFailure, Municipality, SiteSnapshot
 
+
+class _AuditGroup(TyperGroup):
+    """Turns expected errors into one line on stderr and their documented exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AuditError as exc:
+            err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from exc
+
+
 app = typer.Typer(
+    cls=_AuditGroup,
     add_completion=False,
     no_args_is_help=True,
     help="Audit how easy it is for residents to find their municipality's customer service.",
@@ -48,12 +62,9 @@ CompareOpt = Annotated[Path | None, typer.Option("--compare", help="A previous r
 
 
 def main() -> None:
-    """Entry point: turn expected errors into one line on stderr and their exit code."""
+    """Entry point of the ``audit`` command."""
     try:
         app()
-    except AuditError as exc:
-        err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted; finished sites are saved, continue with --resume")
         sys.exit(130)

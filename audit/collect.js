@@ -31,7 +31,9 @@
 
   const hiddenAncestor = (el) => {
     for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
-      if (n.hidden || n.getAttribute("aria-hidden") === "true" || n.inert) return true;
+      // Only what a sighted visitor sees counts here: aria-hidden or inert content is still
+      // on screen, so it is not hidden for easy_to_find (an accessibility finding, not ours).
+      if (n.hidden) return true;
       const st = getComputedStyle(n);
       if (st.display === "none" || st.visibility === "hidden" || st.visibility === "collapse") return true;
       if (parseFloat(st.opacity) === 0) return true;

@@ -30,7 +30,7 @@ from audit import __version__
 from audit.criteria import Criteria
 from audit.errors import BrowserUnavailable
 from audit.failures import classify_exception, classify_response
-from audit.linkrank import Candidate, normalise_url, rank_links, same_site
+from audit.linkrank import Candidate, browse_links, normalise_url, rank_links, same_site
 from audit.models import (
     Box,
     ConsentAction,
@@ -555,26 +555,46 @@ class SiteCrawler:
                 await page.set_viewport_size({"width": dw, "height": dh})
 
     async def _follow(self, page: Page, pages: list[PageSnapshot]) -> None:
-        """Breadth-first over the best candidates, up to max_depth (deeper from service pages)."""
+        """Breadth-first over the best candidates, up to max_depth (deeper from service pages).
+
+        When the ranked links reach no service page, browse the site's own navigation as a
+        resident would, so a service page two clicks behind "Om kommunen" is still found.
+        """
         seen = {normalise_url(pages[0].final_url), normalise_url(self.muni.url)}
         queue: list[tuple[Candidate, int, str]] = [(c, 1, pages[0].final_url) for c in self._candidates(pages[0])]
-        settings = self.criteria.settings
-        while queue and len(pages) < self.options.max_pages:
+        browsed = False
+        while len(pages) < self.options.max_pages:
+            if not queue:
+                if browsed or any(_names_service(p, self.criteria) for p in pages[1:]):
+                    break
+                browsed = True
+                extra = browse_links(pages[0].elements, pages[0].final_url, self.vocab)
+                queue = [(c, 1, pages[0].final_url) for c in extra if c.url not in seen]
+                continue
             cand, depth, parent = queue.pop(0)
             if cand.url in seen:
                 continue
             seen.add(cand.url)
-            resp, error = await self._navigate(page, cand.url)
-            if error is not None or resp is None or resp.status >= 400:
-                continue
-            snap = await self._snapshot(page, resp, depth=depth, via=(cand.text, cand.url), parent=parent)
-            if not (same_site(snap.final_url, self.muni.url) or same_site(snap.final_url, self.home_url)):
+            snap = await self._visit(page, cand, depth, parent)
+            if snap is None:
                 continue
             pages.append(snap)
             service = _names_service(snap, self.criteria)
-            limit = settings.person_page_depth if service else settings.max_depth
+            limit = self.criteria.settings.person_page_depth if service else self.criteria.settings.max_depth
             if depth < limit:
-                queue.extend((c, depth + 1, snap.final_url) for c in self._candidates(snap, from_service_page=service))
+                found = self._candidates(snap, from_service_page=service)
+                # Links that name the service jump the queue: they are what we came for.
+                queue = [*((c, depth + 1, snap.final_url) for c in found if c.score >= 10), *queue,
+                         *((c, depth + 1, snap.final_url) for c in found if c.score < 10)]
+
+    async def _visit(self, page: Page, cand: Candidate, depth: int, parent: str) -> PageSnapshot | None:
+        resp, error = await self._navigate(page, cand.url)
+        if error is not None or resp is None or resp.status >= 400:
+            return None
+        snap = await self._snapshot(page, resp, depth=depth, via=(cand.text, cand.url), parent=parent)
+        if not (same_site(snap.final_url, self.muni.url) or same_site(snap.final_url, self.home_url)):
+            return None
+        return snap
 
     def _candidates(self, snap: PageSnapshot, *, from_service_page: bool = False) -> list[Candidate]:
         ranked = rank_links(snap.elements, snap.final_url, self.vocab, from_service_page=from_service_page, municipality=self.muni.name)

@@ -82,6 +82,7 @@ class Vocabulary:
     channels: dict[str, tuple[str, ...]]
     news_path: tuple[str, ...]
     brand_hint: tuple[str, ...]
+    browse_first: tuple[str, ...]
     consent_banner: tuple[str, ...]
     consent_least: tuple[tuple[str, ...], ...]
     consent_accept: tuple[str, ...]
@@ -343,7 +344,7 @@ def _word_list(name: str, where: str, raw: Any, problems: list[Problem]) -> tupl
 
 
 def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabulary | None:
-    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "brand_hint", "consent"}
+    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "brand_hint", "browse_first", "consent"}
     if not isinstance(raw, dict):
         problems.append(Problem(name, "must be a mapping", field="vocabulary"))
         return None
@@ -393,6 +394,7 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
         channels=channels,
         news_path=_word_list(name, "vocabulary.news_path", raw.get("news_path"), problems),
         brand_hint=_word_list(name, "vocabulary.brand_hint", raw.get("brand_hint"), problems),
+        browse_first=_word_list(name, "vocabulary.browse_first", raw.get("browse_first"), problems),
         consent_banner=_word_list(name, "vocabulary.consent.banner", consent.get("banner"), problems),
         consent_least=least,
         consent_accept=_word_list(name, "vocabulary.consent.accept", consent.get("accept"), problems),

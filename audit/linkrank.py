@@ -54,15 +54,21 @@ def is_news_url(url: str, vocab: Vocabulary) -> bool:
 
 
 def _brand_like(link: Element, vocab: Vocabulary, municipality: str) -> bool:
-    """A short label such as "Tallmo Direkt", "Espoo-info" or "KomIn" that may brand the service."""
-    label = fold(link.text or link.name)
+    return brand_label(link.text or link.name, vocab, municipality) and urlsplit(link.href).path not in ("", "/")
+
+
+def brand_label(text: str, vocab: Vocabulary, municipality: str) -> bool:
+    """A short label such as "Tallmo Direkt", "Hallå Sjöhamn" or "KomIn" that may brand the service."""
+    label = fold(text)
     words = label.replace("-", " ").split()
     if not words or len(words) > 3:
         return False
     if find_terms(label, vocab.brand_hint):
         return True
     town = fold(municipality).split()[0] if municipality.strip() else ""
-    return bool(town) and len(words) == 2 and town.startswith(words[0][:5]) and urlsplit(link.href).path not in ("", "/")
+    # "Tallmo Direkt", "Hallå Sjöhamn": a short label that carries the town's name, not the home link.
+    names_town = bool(town) and any(len(w) >= 4 and town[:5] == w[:5] for w in words)
+    return names_town and len(words) in (2, 3)
 
 
 def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page: bool, municipality: str = "") -> Candidate | None:
@@ -83,7 +89,7 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
         score, reasons = score + 5, [*reasons, "contact link"]
     elif find_terms(url_words, vocab.terms("contact_link")):
         score, reasons = score + 3, [*reasons, "contact URL"]
-    if score == 0 and link.landmark in ("header", "nav", "main") and _brand_like(link, vocab, municipality):
+    if score == 0 and link.landmark != "footer" and _brand_like(link, vocab, municipality):
         score, reasons = score + 2, [*reasons, "possible brand name"]
     if from_service_page and find_terms(f"{label} {url_words}", _PERSON_PAGE_HINTS):
         score, reasons = score + 4, [*reasons, "organisation page"]
@@ -98,6 +104,29 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
     if score <= 0:
         return None
     return Candidate(normalise_url(link.href), link.text or link.name, score, ", ".join(reasons))
+
+
+def _in_navigation(link: Element) -> bool:
+    """Header, nav and footer links, and the utility bar at the very top of the page."""
+    top_bar = link.landmark == "" and link.box is not None and link.box.y < 200
+    return link.landmark in ("header", "nav", "footer") or top_bar
+
+
+def browse_links(links: tuple[Element, ...], base: str, vocab: Vocabulary) -> list[Candidate]:
+    """The site's own navigation, "about the municipality" sections first, then in page order:
+    where a resident who did not see the service named would click next. Used only when the
+    ranked links reached no service page."""
+    out: dict[str, Candidate] = {}
+    for link in links:
+        if link.kind != "link" or not link.href or not _in_navigation(link):
+            continue
+        path = urlsplit(link.href).path
+        if not same_site(link.href, base) or path in ("", "/") or path.lower().endswith(_FILE_SUFFIXES) or is_news_url(link.href, vocab):
+            continue
+        url = normalise_url(link.href)
+        first = bool(find_terms(link.text or link.name, vocab.browse_first))
+        out.setdefault(url, Candidate(url, link.text or link.name, 1.0 if first else 0.5, "site navigation"))
+    return sorted(out.values(), key=lambda c: -c.score)
 
 
 def rank_links(

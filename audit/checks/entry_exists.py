@@ -9,7 +9,7 @@ from audit.models import CheckResult, SiteSnapshot, Verdict
 
 
 def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResult:
-    best = found.front_page[:1] or found.service_pages[:1] or found.deeper[:1]
+    best = found.front_page[:1] or found.service_pages[:1] or found.deeper[:1] or found.mentions[:1]
     if best:
         m = best[0]
         depth = m.page.depth + (1 if m.element is not None and m.page.depth > 0 else 0)

@@ -8,11 +8,12 @@ accepted or rejected (decoys are kept as evidence for a fail).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from audit.checks.channels import EMAIL, PHONE
 from audit.criteria import Criteria, Vocabulary
-from audit.linkrank import is_news_url, normalise_url, same_site
+from audit.linkrank import brand_label, is_news_url, normalise_url, same_site
 from audit.models import Element, PageSnapshot, SiteSnapshot
 from audit.text import find_terms, fold
 
@@ -35,6 +36,7 @@ class Findings:
     blocks: list[Match] = field(default_factory=list)  # homepage blocks naming service + channel
     service_pages: list[Match] = field(default_factory=list)  # pages whose headings name it
     deeper: list[Match] = field(default_factory=list)  # links naming the service on depth-1 pages
+    mentions: list[Match] = field(default_factory=list)  # text naming the service on pages <= 2 deep
     rejected: list[tuple[Match, str]] = field(default_factory=list)  # decoys, with the reason
 
     @property
@@ -82,20 +84,17 @@ def is_service_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
     return ()
 
 
-def _brand_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
-    """A page reached by a brand-named link ("KomIn") that presents itself as the service."""
+def _brand_page(page: PageSnapshot, vocab: Vocabulary, municipality: str) -> tuple[str, ...]:
+    """A page reached by a brand-named link ("KomIn") that presents itself as the service:
+    one sentence of its introduction names both the brand and the service."""
+    if page.depth != 1 or not brand_label(page.via_text, vocab, municipality) or _service_terms(page.via_text, vocab):
+        return ()
     brand = fold(page.via_text)
-    if page.depth != 1 or not brand or _service_terms(page.via_text, vocab):
-        return ()
-    if find_terms(page.via_text, vocab.terms("contact_link"), whole_word=True):
-        return ()  # a generic contact page is a service page only by its headings
-    heads = " ".join([page.title, *(h.text for h in page.headings if h.level <= 2)])
-    if brand not in fold(heads):
-        return ()
     intro = (page.main_text or page.text)[:800]
-    terms = _service_terms(intro, vocab)
-    if terms and not find_terms(intro[:300], vocab.terms("decoy")):
-        return terms
+    for sentence in re.split(r"(?<=[.!?])\s+", intro):
+        terms = _service_terms(sentence, vocab)
+        if terms and brand in fold(sentence) and not find_terms(sentence, vocab.terms("decoy")):
+            return terms
     return ()
 
 
@@ -107,7 +106,7 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
     for page in site.pages:
         if page.depth > criteria.settings.max_depth:
             continue
-        terms = is_service_page(page, vocab) or _brand_page(page, vocab)
+        terms = is_service_page(page, vocab) or _brand_page(page, vocab, site.municipality.name)
         if terms:
             found.service_pages.append(Match(page, None, terms, "heading" if is_service_page(page, vocab) else "brand"))
     service_urls = {normalise_url(m.page.final_url): m.page for m in found.service_pages}
@@ -119,6 +118,13 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
             for el in page.elements:
                 if el.kind == "link" and _service_terms(f"{el.text} {el.name}", vocab) and not decoy_reason(f"{el.text} {el.name}", el.href, page, vocab, el):
                     found.deeper.append(Match(page, el, _service_terms(f"{el.text} {el.name}", vocab), "link"))
+    for page in site.pages:
+        if 0 < page.depth <= criteria.settings.max_depth and not is_news_url(page.final_url, vocab):
+            for el in page.elements:
+                terms = _service_terms(el.text, vocab) if el.kind == "block" and el.landmark not in ("header", "nav", "footer") else ()
+                if terms and not decoy_reason(el.text, "", page, vocab, el):
+                    found.mentions.append(Match(page, el, terms, "mention"))
+                    break
     found.service_pages.sort(key=lambda m: (m.page.depth, m.how != "heading"))
     return found
 

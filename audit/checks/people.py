@@ -43,28 +43,42 @@ def _not_name_word(word: str, vocab: Vocabulary, stop: frozenset[str]) -> bool:
 def _names(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
     """Runs of capitalised words, trimmed of titles and service words at either end.
 
-    "Annika Persson Enhetschef" and "Enhetschef Annika Persson" both give "Annika Persson"; a run
-    with a title in the middle is not a name.
+    "Annika Persson Enhetschef", "Enhetschef Annika Persson" and "Laura Heikkinen Customer
+    Service Manager" all give the person's name; a run with a title in the middle is no name.
     """
     out = []
     for m in NAME_RUN.finditer(text):
         words = m.group(1).split()
         while words and _not_name_word(words[0], vocab, stop):
             words.pop(0)
-        while words and _not_name_word(words[-1], vocab, stop):
-            words.pop()
+        # Cut at the first word from which the rest reads as a title ("Customer Service Manager").
+        for i in range(2, len(words)):
+            if _not_name_word(" ".join(words[i:]), vocab, stop) or _not_name_word(words[i], vocab, stop):
+                words = words[:i]
+                break
         if 2 <= len(words) <= 3 and not any(_not_name_word(w, vocab, stop) for w in words):
             out.append(" ".join(words))
     return out
 
 
 def _role_positions(folded: str, terms: tuple[str, ...], kind: str, *, whole_word: bool = False) -> list[tuple[int, str, str]]:
+    """Where role words occur. Titles are compounds ("kontaktcenterchef", "verksamhetsansvarig",
+    "asiakaspalvelupaallikko"), so a role may end a longer word unless ``whole_word``."""
+    head = r"(?<!\w)" if whole_word else r"(?<!\w)\w*?"
     tail = r"(?!\w)" if whole_word else r"\w*"
-    out = []
+    out: list[tuple[int, str, str]] = []
     for term in terms:
         pattern = re.escape(term).replace(r"\ ", r"[\s-]+")
-        out.extend((m.start(), term, kind) for m in re.finditer(rf"(?<!\w){pattern}{tail}", folded))
+        out.extend((m.start(), term, kind) for m in re.finditer(rf"{head}{pattern}{tail}", folded))
     return out
+
+
+def _distance(role: tuple[int, str, str], start: int, end: int) -> tuple[int, int]:
+    """Characters between a role word and a name, before ("Enhetschef: Karin") or after ("Karin
+    Lind, enhetschef"); on a tie a staff title wins over responsibility, which wins over unclear."""
+    pos, term, kind = role
+    gap = start - (pos + len(term)) if pos < start else pos - end
+    return (max(gap, 0), {"staff": 0, "responsible": 1, "unclear": 2}[kind])
 
 
 def people_in(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[Person]:
@@ -89,13 +103,10 @@ def people_in(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[Person
     for name in names:
         at = folded.find(fold(name))
         end = at + len(name)
-        # Distance from the role word to the name; a role just before the name ("Enhetschef:
-        # Karin") and one just after it ("Karin Lind, enhetschef") both count.
-        def distance(role: tuple[int, str, str]) -> tuple[int, int]:
-            pos, term, kind = role
-            gap = at - (pos + len(term)) if pos < at else pos - end
-            return (max(gap, 0), {"staff": 0, "responsible": 1, "unclear": 2}[kind])
-
-        pos, term, kind = min(roles, key=distance)
+        # A role word inside the name itself ("Schefer" holds "chef") is no role.
+        outside = [r for r in roles if not at <= r[0] < end]
+        if not outside:
+            continue
+        pos, term, kind = min(outside, key=lambda role: _distance(role, at, end))
         out.append(Person(name, term, kind, text))
     return out
