@@ -16,8 +16,8 @@ from audit.report import render_report
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+import axe_playwright_python.sync_playwright as axe_api  # noqa: E402 - after the marker, on purpose
+import playwright.sync_api as playwright_api  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
@@ -125,3 +125,22 @@ def test_script_sorts_and_filters_the_table(browser: Any, run_dir: Path) -> None
         assert len(tab.evaluate(names)) == 6
     finally:
         tab.context.close()
+
+
+DEMO_PAGES = ["index.html", "method.html", "municipalities/2909.html", "municipalities/0903.html", "municipalities/2911.html", "municipalities/903.html"]
+
+
+@pytest.mark.parametrize("page", DEMO_PAGES)
+def test_the_demo_report_itself_passes_axe(browser: Any, demo_run: Path, page: str) -> None:
+    """The report of a real crawl (real screenshots, real evidence), not only the fixture."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    tab = context.new_page()
+    try:
+        tab.goto((demo_run / page).as_uri())
+        tab.wait_for_load_state("load")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / f"demo-{page.replace('/', '-')}.png"), full_page=True)
+        violations = axe_api.Axe().run(tab).response["violations"]
+        assert violations == [], [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    finally:
+        context.close()
