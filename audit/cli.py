@@ -58,6 +58,9 @@ RobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not obey ro
 UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="User-Agent to send (default names the tool and its contact URL).")]
 ResumeOpt = Annotated[bool, typer.Option("--resume", help="Finish an interrupted run in --out; finished sites are kept.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="Where to crawl: 'local' (this process) or 'ray' (a Ray cluster; pip install '.[ray]').")]
+AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster address (HEAD:6379); default starts a local Ray.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=1024, help="Ray actors (one browser each), each crawling --concurrency sites.")]
 CompareOpt = Annotated[Path | None, typer.Option("--compare", help="A previous run folder to show changes against.")]
 
 
@@ -124,7 +127,10 @@ def _run_meta(muni_file: Path, criteria: Criteria, options: Any, municipalities:
     }
 
 
-def _do_crawl(muni_file: Path, out: Path, criteria: Criteria, options: Any, *, resume: bool, quiet: bool) -> list[Municipality]:
+def _do_crawl(
+    muni_file: Path, out: Path, criteria: Criteria, options: Any, *, resume: bool, quiet: bool,
+    engine: str = "local", address: str | None = None, workers: int = 2,
+) -> list[Municipality]:
     from audit.municipalities import load_municipalities
     from audit.pipeline import crawl, prepare_run_dir
 
@@ -132,8 +138,10 @@ def _do_crawl(muni_file: Path, out: Path, criteria: Criteria, options: Any, *, r
     todo = prepare_run_dir(out, municipalities, _run_meta(muni_file, criteria, options, municipalities), resume=resume)
     if not quiet and resume:
         err.print(f"resuming: {len(municipalities) - len(todo)} site(s) already done, {len(todo)} to go")
+    if engine not in ("local", "ray"):
+        raise AuditError(f"unknown engine {engine!r}: use 'local' or 'ray'")
     with _progress(len(todo), quiet) as advance:
-        crawl(out, todo, criteria, options, advance)
+        crawl(out, todo, criteria, options, advance, engine=engine, address=address, workers=workers)
     return municipalities
 
 
@@ -186,6 +194,9 @@ def run(
     ignore_robots: RobotsOpt = False,
     user_agent: UserAgentOpt = None,
     resume: ResumeOpt = False,
+    engine: EngineOpt = "local",
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
     lang: LangOpt = None,
     compare: CompareOpt = None,
     as_json: JsonOpt = False,
@@ -200,7 +211,7 @@ def run(
     # Validate the phone-check and override files before spending an hour crawling.
     _preflight(municipalities, phone_checks, overrides, crit)
     options = _crawl_options(concurrency, allow_private_network, ignore_robots, user_agent)
-    _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet)
+    _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet, engine=engine, address=address, workers=workers)
     results = _finish(out, crit, phone_checks, overrides, lang, compare, quiet)
     _emit(results, as_json)
     if strict and any(r["status"] != "ok" for r in results["results"]):
@@ -240,6 +251,9 @@ def crawl_cmd(
     ignore_robots: RobotsOpt = False,
     user_agent: UserAgentOpt = None,
     resume: ResumeOpt = False,
+    engine: EngineOpt = "local",
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
     quiet: QuietOpt = False,
 ) -> None:
     """Crawl and archive only (stages 1-2); score later with 'audit score'.
@@ -248,7 +262,7 @@ def crawl_cmd(
     """
     crit = _criteria(criteria)
     options = _crawl_options(concurrency, allow_private_network, ignore_robots, user_agent)
-    _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet)
+    _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet, engine=engine, address=address, workers=workers)
 
 
 @app.command("score")

@@ -327,7 +327,7 @@ class SiteCrawler:
             resp = await page.goto(url, wait_until="domcontentloaded", timeout=self.options.page_timeout_s * 1000)
         except PlaywrightError as exc:
             if _browser_gone(exc):
-                raise  # the site is retried on a relaunched browser (see _crawl_one)
+                raise  # the site is retried on a relaunched browser (see crawl_one)
             return None, str(exc)
         if resp is not None and resp.status >= 400:
             return resp, None  # an error page is classified, not read: no settle needed
@@ -649,7 +649,7 @@ async def crawl_sites(
 
         async def one(muni: Municipality) -> None:
             async with pacer.slot(muni.url), semaphore:
-                captured = await _crawl_one(pool, muni, criteria, options, pacer)
+                captured = await crawl_one(pool, muni, criteria, options, pacer)
                 maybe = on_done(captured)
                 if asyncio.iscoroutine(maybe):
                     await maybe
@@ -657,7 +657,7 @@ async def crawl_sites(
         await asyncio.gather(*(one(m) for m in municipalities))
 
 
-async def _crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer) -> Captured:
+async def crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer) -> Captured:
     started = time.monotonic()
     for attempt in (1, 2):
         crawler = SiteCrawler(muni, criteria, options, pacer)

@@ -63,10 +63,15 @@ def prepare_run_dir(run_dir: Path, municipalities: list[Municipality], meta: dic
     return [m for m in municipalities if m.id not in done or not (run_dir / "snapshots" / m.id / "site.json").exists()]
 
 
-def crawl(run_dir: Path, todo: list[Municipality], criteria: Criteria, options: Any, progress: Progress | None = None) -> None:
-    """Crawl ``todo`` and archive each site as soon as it is done (stage 1 + 2)."""
-    from audit.crawl import crawl_sites  # the browser is imported only by the stage that needs it
+def crawl(
+    run_dir: Path, todo: list[Municipality], criteria: Criteria, options: Any, progress: Progress | None = None,
+    *, engine: str = "local", address: str | None = None, workers: int = 2,
+) -> None:
+    """Crawl ``todo`` and archive each site as soon as it is done (stage 1 + 2).
 
+    ``engine`` is ``local`` (one browser in this process) or ``ray`` (one browser per Ray actor;
+    the results still come back here and are archived into ``run_dir``).
+    """
     ledger = Ledger(run_dir)
 
     def on_done(captured: Any) -> None:
@@ -75,7 +80,16 @@ def crawl(run_dir: Path, todo: list[Municipality], criteria: Criteria, options: 
             progress(captured.result)
 
     try:
-        asyncio.run(crawl_sites(todo, criteria, options, on_done))
+        if engine == "ray":
+            try:
+                from audit.engines.ray_engine import crawl_with_ray
+            except ImportError as exc:
+                raise AuditError("the Ray engine needs the optional extra: pip install '.[ray]'") from exc
+            crawl_with_ray(todo, criteria, options, on_done, address=address, workers=workers)
+        else:
+            from audit.crawl import crawl_sites  # the browser is imported only by the stage that needs it
+
+            asyncio.run(crawl_sites(todo, criteria, options, on_done))
     finally:
         ledger.close()
 
