@@ -171,6 +171,9 @@ def _summary(results: dict[str, Any], quiet: bool) -> None:
         err.print("not assessed: " + ", ".join(f"{n} {s}" for s, n in sorted(failed.items())))
     if ok:
         err.print("scores: " + "  ".join(f"{s}: {dist.get(s, 0)}" for s in range(len(results["criteria"]), -1, -1)))
+        for recheck in results["run"].get("recheck", []):
+            recovered = sum(1 for status in recheck["sites"].values() if status == "ok")
+            err.print(f"re-check pass: {len(recheck['sites'])} blocked or unreachable site(s) tried again, {recovered} recovered")
         waiting = sum(1 for r in ok if r.get("awaiting_phone_check"))
         review = sum(1 for r in ok if r.get("needs_review"))
         if waiting or review:

@@ -27,10 +27,12 @@ from audit.archive import (
 from audit.checks import run_checks
 from audit.criteria import Criteria
 from audit.errors import AuditError
-from audit.models import CrawlFailure, Municipality, SiteResult, SiteSnapshot, to_jsonable
+from audit.models import CrawlFailure, Municipality, SiteResult, SiteSnapshot, SiteStatus, to_jsonable
 from audit.scoring import not_assessed, rank, ranked_order, score_site
 
 RESULTS_SCHEMA_VERSION = 1
+# Failures worth one more try at the end of a run: they often lift after a while.
+RECHECK = (SiteStatus.BLOCKED, SiteStatus.RATE_LIMITED, SiteStatus.TIMEOUT, SiteStatus.CONNECT_ERROR)
 Progress = Callable[[SiteSnapshot | CrawlFailure], None]
 
 
@@ -73,25 +75,61 @@ def crawl(
     the results still come back here and are archived into ``run_dir``).
     """
     ledger = Ledger(run_dir)
+    failed: list[Municipality] = []
 
     def on_done(captured: Any) -> None:
         write_captured(run_dir, captured, ledger)
+        if isinstance(captured.result, CrawlFailure) and captured.result.status in RECHECK:
+            failed.append(captured.result.municipality)
         if progress:
             progress(captured.result)
 
     try:
-        if engine == "ray":
-            try:
-                from audit.engines.ray_engine import crawl_with_ray
-            except ImportError as exc:
-                raise AuditError("the Ray engine needs the optional extra: pip install '.[ray]'") from exc
-            crawl_with_ray(todo, criteria, options, on_done, address=address, workers=workers)
-        else:
-            from audit.crawl import crawl_sites  # the browser is imported only by the stage that needs it
-
-            asyncio.run(crawl_sites(todo, criteria, options, on_done))
+        _run_engine(todo, criteria, options, on_done, engine, address, workers)
+        if failed:
+            _recheck(run_dir, failed, criteria, options, ledger, engine, address, workers)
     finally:
         ledger.close()
+
+
+def _recheck(
+    run_dir: Path, failed: list[Municipality], criteria: Criteria, options: Any, ledger: Ledger,
+    engine: str, address: str | None, workers: int,
+) -> None:
+    """One more try for sites that were blocked or unreachable, once the rest of the run is over.
+
+    A bot challenge or a rate limit often lifts after a while; the outcome of this pass is
+    recorded separately in run.json so a published ranking can say which sites were re-checked.
+    """
+    outcome: dict[str, str] = {}
+
+    def on_done(captured: Any) -> None:
+        outcome[captured.result.municipality.id] = captured.result.status.value
+        if not isinstance(captured.result, CrawlFailure):
+            captured.result = replace(captured.result, flags=(*captured.result.flags, "rechecked"))
+            write_captured(run_dir, captured, ledger)
+
+    _run_engine(failed, criteria, options, on_done, engine, address, workers)
+    meta = read_json(run_dir / "run.json")
+    checks = meta.get("recheck", [])
+    checks.append({"at": _now(), "sites": {m.id: outcome.get(m.id, "") for m in failed}})
+    write_json_atomic(run_dir / "run.json", {**meta, "recheck": checks})
+
+
+def _run_engine(
+    todo: list[Municipality], criteria: Criteria, options: Any, on_done: Callable[[Any], None],
+    engine: str, address: str | None, workers: int,
+) -> None:
+    if engine == "ray":
+        try:
+            from audit.engines.ray_engine import crawl_with_ray
+        except ImportError as exc:
+            raise AuditError("the Ray engine needs the optional extra: pip install '.[ray]'") from exc
+        crawl_with_ray(todo, criteria, options, on_done, address=address, workers=workers)
+    else:
+        from audit.crawl import crawl_sites  # the browser is imported only by the stage that needs it
+
+        asyncio.run(crawl_sites(todo, criteria, options, on_done))
 
 
 def score(

@@ -122,6 +122,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = b"<!doctype html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>"
         self._send(403, body, headers={"cf-mitigated": "challenge", "Server": "cloudflare"})
 
+    def _mode_challenge_once(self) -> None:
+        if self.server.hits["challenge_once/"] <= 1:
+            return self._mode_challenge()
+        self._send(200, page("Efter utmaningen"))
+
     def _mode_ratelimit(self) -> None:
         if self.server.hits["ratelimit/"] <= 1:
             return self._send(429, b"slow down", "text/plain", {"Retry-After": "1"})

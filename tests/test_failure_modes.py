@@ -162,3 +162,21 @@ def test_private_addresses_are_refused_without_the_flag():
         asyncio.run(crawl_sites([muni], CRITERIA, options, results.append))
         assert server.hits["ok/"] == 0  # refused before any request
     assert results[0].result.status is SiteStatus.PRIVATE_NETWORK
+
+
+def test_blocked_sites_get_a_recheck_pass_reported_separately(tmp_path):
+    import json
+
+    from audit.archive import load_site
+    from audit.pipeline import crawl, prepare_run_dir
+
+    with HostileServer() as server:
+        munis = [Municipality("once", "once", "SE", "", server.url("challenge_once")),
+                 Municipality("always", "always", "SE", "", server.url("challenge"))]
+        prepare_run_dir(tmp_path, munis, {"settings": {}}, resume=False)
+        crawl(tmp_path, munis, CRITERIA, OPTIONS)
+    recovered, still = load_site(tmp_path, "once"), load_site(tmp_path, "always")
+    assert recovered.status is SiteStatus.OK and "rechecked" in recovered.flags
+    assert still.status is SiteStatus.BLOCKED
+    recheck = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["recheck"]
+    assert recheck[0]["sites"] == {"once": "ok", "always": "blocked"}
