@@ -178,7 +178,10 @@ def load_criteria(path: Path) -> Criteria:
     try:
         data = yaml.load(raw_bytes.decode("utf-8"), Loader=_StringLoader)  # noqa: S506 - safe subclass
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
-        raise InputError([Problem(name, f"not valid YAML: {exc}".splitlines()[0])]) from exc
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError([Problem(name, f"not valid YAML: {problem}", line)]) from exc
     problems: list[Problem] = []
     criteria = _parse(name, data, problems)
     if problems or criteria is None:
