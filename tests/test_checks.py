@@ -179,3 +179,14 @@ def test_person_named_in_an_organisation_chart_must_be_tied_to_the_service():
     org = page("kontaktcenter/organisation/", depth=2, title="Organisation", headings=("Organisation",),
                parent=svc.final_url, elements=(block("Skolchef: Per Persson"),))
     assert verdicts(site(home, svc, org))["responsible_person"] is Verdict.FAIL
+
+
+def test_phone_screen_visibility_is_recorded_as_information():
+    from dataclasses import replace
+
+    entry = link("Kontaktcenter", "kontaktcenter/")
+    in_menu = replace(entry, hidden_container=True)
+    home = replace(page(elements=(entry,)), mobile_elements=(in_menu,))
+    result = run_checks(site(home, service_page()), CRITERIA)["easy_to_find"]
+    assert result.verdict is Verdict.PASS  # the verdict is the desktop's; the phone is information
+    assert "phone screen (390x844): inside a hidden or collapsed container" in result.evidence[0].note

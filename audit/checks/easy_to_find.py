@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from audit.checks._evidence import match_evidence
 from audit.checks.findings import Findings, Match
 from audit.criteria import Criteria
-from audit.models import CheckResult, Element, SiteSnapshot, Verdict
+from audit.models import CheckResult, Element, Evidence, SiteSnapshot, Verdict
 
 
 def obstacle(el: Element, criteria: Criteria) -> str:
@@ -13,7 +15,7 @@ def obstacle(el: Element, criteria: Criteria) -> str:
     width, height = criteria.settings.viewport
     s = criteria.settings
     if el.hidden_container:
-        return "inside a hidden or collapsed container (a closed menu, display:none, aria-hidden)"
+        return "inside a hidden or collapsed container (a closed menu, display:none, visibility:hidden)"
     if not el.visible or el.box is None:
         return "not rendered visibly"
     b = el.box
@@ -33,6 +35,25 @@ def _straddles_fold(el: Element, criteria: Criteria) -> bool:
     return el.box is not None and el.box.y < height < el.box.y + el.box.height and el.box.y + el.box.height / 2 > height
 
 
+def phone_note(site: SiteSnapshot, el: Element, criteria: Criteria) -> str:
+    """Informational: is the same entry visible at first sight on a 390x844 phone screen?"""
+    if not site.homepage.mobile_elements:
+        return ""
+    width, height = criteria.settings.mobile_viewport
+    same = [m for m in site.homepage.mobile_elements if m.kind == el.kind and m.text == el.text and m.href == el.href]
+    if not same:
+        return "on a phone screen (390x844): not found"
+    phone_criteria = dataclasses.replace(criteria, settings=dataclasses.replace(criteria.settings, viewport=(width, height)))
+    why = min((obstacle(m, phone_criteria) for m in same), key=len)
+    return f"on a phone screen (390x844): {why or 'visible at first sight'} (informational)"
+
+
+def _with_phone_note(m: Match, site: SiteSnapshot, criteria: Criteria, note: str = "") -> Evidence:
+    ev = match_evidence(m, criteria, note=note)
+    extra = phone_note(site, m.element, criteria) if m.element is not None else ""
+    return dataclasses.replace(ev, note="; ".join(x for x in (ev.note, extra) if x))
+
+
 def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResult:
     candidates: list[Match] = [m for m in found.front_page if m.element is not None]
     if not candidates:
@@ -43,12 +64,12 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
         why = obstacle(m.element, criteria)
         if not why:
             if _straddles_fold(m.element, criteria):
-                return CheckResult(Verdict.NEEDS_REVIEW, "The entry is cut by the bottom edge of the first screen.", (match_evidence(m, criteria),))
-            return CheckResult(Verdict.PASS, f"Visible at first sight in the {m.element.landmark or 'page'} without scrolling or clicking.", (match_evidence(m, criteria),))
+                return CheckResult(Verdict.NEEDS_REVIEW, "The entry is cut by the bottom edge of the first screen.", (_with_phone_note(m, site, criteria),))
+            return CheckResult(Verdict.PASS, f"Visible at first sight in the {m.element.landmark or 'page'} without scrolling or clicking.", (_with_phone_note(m, site, criteria),))
         problems.append((m, why))
     m, why = problems[0]
     return CheckResult(
         Verdict.FAIL,
         f"The entry is not visible at first sight: {why}.",
-        tuple(match_evidence(p, criteria, note=w) for p, w in problems[:3]),
+        tuple(_with_phone_note(p, site, criteria, note=w) for p, w in problems[:3]),
     )
