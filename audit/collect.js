@@ -10,11 +10,14 @@
   const LANDMARK_TAGS = {HEADER: "header", NAV: "nav", MAIN: "main", ASIDE: "aside", FOOTER: "footer"};
   const LANDMARK_ROLES = {banner: "header", navigation: "nav", main: "main", complementary: "aside", contentinfo: "footer"};
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
+  // The parent, crossing from a shadow root to its host, so landmarks and hiding are seen
+  // through web components.
+  const up = (n) => n.parentElement || (n.getRootNode && n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
   // News items and articles: a mention of the service there is not an entry.
   const ARTICLE = "article, [class*=news], [class*=nyhet], [class*=aktuel], [class*=uutis], [class*=nyhed], [class*=ajankoht]";
 
   const landmarkOf = (el) => {
-    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+    for (let n = el; n && n.nodeType === 1; n = up(n)) {
       const role = n.getAttribute("role");
       if (role && LANDMARK_ROLES[role]) return LANDMARK_ROLES[role];
       if (LANDMARK_TAGS[n.tagName]) {
@@ -30,7 +33,7 @@
   };
 
   const hiddenAncestor = (el) => {
-    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+    for (let n = el; n && n.nodeType === 1; n = up(n)) {
       // Only what a sighted visitor sees counts here: aria-hidden or inert content is still
       // on screen, so it is not hidden for easy_to_find (an accessibility finding, not ours).
       if (n.hidden) return true;
@@ -38,9 +41,14 @@
       if (st.display === "none" || st.visibility === "hidden" || st.visibility === "collapse") return true;
       if (parseFloat(st.opacity) === 0) return true;
       if (n !== el && n.tagName === "DETAILS" && !n.open && !(el.closest("summary"))) return true;
-      if (n !== el && (st.overflow === "hidden" || st.overflowY === "hidden")) {
+      if (n !== el && (st.overflowX !== "visible" || st.overflowY !== "visible")) {
+        // A scrolling or clipping box (carousel, nav strip, collapsed panel) hides what lies
+        // outside it, even when that spot is inside the window.
         const r = n.getBoundingClientRect();
         if (r.height < 2 || r.width < 2) return true;
+        const e = el.getBoundingClientRect();
+        const cx = e.left + e.width / 2, cy = e.top + e.height / 2;
+        if (e.width > 0 && (cx < r.left || cx > r.right || cy < r.top || cy > r.bottom)) return true;
       }
       const clip = st.clip, clipPath = st.clipPath;
       if ((clip && clip.startsWith("rect(0") && clip !== "auto") || (clipPath && /inset\(50%/.test(clipPath))) return true;
@@ -75,9 +83,17 @@
   const covered = (el, r) => {
     const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
     if (cx < 0 || cy < 0 || cx >= vw || cy >= vh) return false;  // only meaningful in view
-    const top = document.elementFromPoint(cx, cy);
+    let top = document.elementFromPoint(cx, cy);
+    // Descend into shadow roots: the document only reports the host element.
+    while (top && top.shadowRoot) {
+      const inner = top.shadowRoot.elementFromPoint(cx, cy);
+      if (!inner || inner === top) break;
+      top = inner;
+    }
     if (!top) return false;
-    return !(top === el || el.contains(top) || top.contains(el) && top.closest("a,button") === el.closest("a,button"));
+    if (top === el || el.contains(top)) return false;
+    for (let n = el; n; n = up(n)) if (n === top) return top.closest("a,button") !== el.closest("a,button") ? true : false;
+    return true;
   };
 
   const describe = (el, kind) => {
@@ -97,15 +113,22 @@
     };
   };
 
+  // Elements in the document and in every open shadow root (web-component menus and banners).
+  const roots = [document];
+  for (let i = 0; i < roots.length && roots.length < 200; i++) {
+    for (const host of roots[i].querySelectorAll("*")) if (host.shadowRoot) roots.push(host.shadowRoot);
+  }
+  const all = (selector) => roots.flatMap((r) => Array.from(r.querySelectorAll(selector)));
+
   const out = {elements: [], headings: [], title: document.title || "", lang: document.documentElement.lang || "",
                text: "", frameset: !!document.querySelector("frameset"), scrollHeight: document.documentElement.scrollHeight};
-  const clickable = document.querySelectorAll("a[href], button, [role=button], [role=link], input[type=submit], input[type=button], area[href]");
+  const clickable = all("a[href], button, [role=button], [role=link], input[type=submit], input[type=button], area[href]");
   for (const el of clickable) {
     if (out.elements.length >= MAX_LINKS) break;
     out.elements.push(describe(el, el.tagName === "A" || el.tagName === "AREA" || el.getAttribute("role") === "link" ? "link" : "button"));
   }
   if (linksOnly) return out;
-  for (const h of document.querySelectorAll("h1,h2,h3,h4,h5,h6,[role=heading]")) {
+  for (const h of all("h1,h2,h3,h4,h5,h6,[role=heading]")) {
     const t = norm(h.innerText || h.textContent);
     if (t) out.headings.push({level: parseInt(h.getAttribute("aria-level") || h.tagName.slice(1)) || 2, text: t.slice(0, 300),
                               in_article: !!h.closest(ARTICLE)});
@@ -113,7 +136,7 @@
   // Short blocks of text: the smallest containers that hold a line such as "Kontaktcenter 021-39 00 00".
   const BLOCK = "p, li, address, dd, dt, td, th, figcaption, blockquote, div, section, span, strong";
   let blocks = 0;
-  for (const el of document.body ? document.body.querySelectorAll(BLOCK) : []) {
+  for (const el of all(BLOCK)) {
     if (blocks >= MAX_BLOCKS) break;
     if (el.querySelector("p, li, div, section, address, table, ul, ol")) continue;
     const t = norm(el.innerText);
@@ -125,7 +148,7 @@
   // Small sections that hold a heading and its lines ("Servicetorget" + "Telefon 75 12 34 56"):
   // the leaf blocks above split them apart, but a reader sees them as one block.
   const seenBoxes = new Set();  // (no marks on the DOM: the saved HTML must be what the site served)
-  for (const h of document.body ? document.body.querySelectorAll("h2, h3, h4, h5, dt, strong, b") : []) {
+  for (const h of all("h2, h3, h4, h5, dt, strong, b")) {
     if (blocks >= MAX_BLOCKS) break;
     const box = h.closest("section, aside, li, address, div, article, dl, p");
     if (!box || box === document.body) continue;

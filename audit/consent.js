@@ -10,13 +10,20 @@
       n.getAttribute("role") === "alertdialog" || n.getAttribute("aria-modal") === "true" ||
       n.tagName === "DIALOG" || /cookie|consent|gdpr|samtyck|samtykk|evaste|kak(or|a)/.test(idc);
   };
+  // Consent managers often live in an open shadow root; look there too.
+  const roots = [document];
+  for (let k = 0; k < roots.length && roots.length < 200; k++) {
+    for (const host of roots[k].querySelectorAll("*")) if (host.shadowRoot) roots.push(host.shadowRoot);
+  }
+  const up = (n) => n.parentElement || (n.getRootNode && n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
   const out = [];
   let i = 0;
-  for (const el of document.querySelectorAll("button, a, [role=button], input[type=button], input[type=submit]")) {
+  const controls = roots.flatMap((r) => Array.from(r.querySelectorAll("button, a, [role=button], input[type=button], input[type=submit]")));
+  for (const el of controls) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
     let banner = null;
-    for (let n = el.parentElement; n && n !== document.body; n = n.parentElement) {
+    for (let n = up(el); n && n !== document.body; n = up(n)) {
       if (isBanner(n)) { banner = n; }
     }
     if (!banner) continue;

@@ -456,10 +456,9 @@ class SiteCrawler:
             await page.wait_for_timeout(300)
         except PlaywrightError as exc:
             return ConsentAction(found=True, clicked=cand["text"], closed=False, detail=str(exc).splitlines()[0])
-        still = await page.evaluate(
-            "(i) => { const b = document.querySelector(`[data-audit-consent='${i}']`); if (!b) return false; const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(b).visibility !== 'hidden'; }",
-            int(cand["index"]),
-        )
+        still = False
+        with contextlib.suppress(PlaywrightError):  # the locator pierces open shadow roots
+            still = await page.locator(f"[data-audit-consent='{int(cand['index'])}']").first.is_visible(timeout=1000)
         return ConsentAction(found=True, clicked=cand["text"], closed=not still, detail="" if not still else "the banner stayed visible after the click")
 
     async def _collect(self, page: Page, *, links_only: bool = False) -> dict[str, Any]:

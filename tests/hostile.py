@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- failure modes ----------------------------------------------------------------------
     def _mode_hang(self) -> None:
-        time.sleep(20)  # accepts, never answers within any test's limits
+        time.sleep(60)  # accepts, never answers within any test's limits
 
     def _mode_trickle(self) -> None:
         head = page("Långsam kommun").split(b"</main>")[0]
@@ -193,6 +193,33 @@ class _Handler(BaseHTTPRequestHandler):
         script = ("<script>setTimeout(function(){var a=document.createElement('a');a.href='/kontaktcenter/';"
                   "a.textContent='Kontaktcenter';document.querySelector('header').appendChild(a);},300)</script>")
         self._send(200, f"<!doctype html><html><head><title>JS-meny</title></head><body><header></header><main><h1>JS</h1><p>Innehåll här för invånarna.</p></main>{script}</body></html>".encode())
+
+    def _mode_shadow(self) -> None:
+        # A web-component header whose menu and cookie banner live in open shadow roots.
+        script = (
+            "<script>customElements.define('site-header', class extends HTMLElement { connectedCallback() {"
+            "const r = this.attachShadow({mode: 'open'});"
+            "r.innerHTML = \"<header><nav><a href='/kontaktcenter/'>Kontaktcenter</a> <a href='/skola/'>Skola</a></nav></header>\"; }});"
+            "customElements.define('consent-box', class extends HTMLElement { connectedCallback() {"
+            "const r = this.attachShadow({mode: 'open'});"
+            "r.innerHTML = \"<div role='dialog' style='position:fixed;inset:0;background:#fff'><p>Vi använder kakor (cookies).</p>"
+            "<button>Acceptera alla</button> <button id='no'>Endast nödvändiga</button></div>\";"
+            "r.querySelectorAll('button').forEach(b => b.onclick = () => this.remove()); }});</script>"
+        )
+        body = ("<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Skuggkommun</title></head><body>"
+                "<site-header></site-header><main><h1>Skuggkommun</h1><p>Välkommen till kommunen och dess invånare.</p></main>"
+                f"<consent-box></consent-box>{script}</body></html>")
+        self._send(200, body.encode("utf-8"))
+
+    def _mode_carousel(self) -> None:
+        # The entry sits on the third slide of a carousel: inside the window, clipped by its box.
+        slides = "".join(f"<div style='flex:0 0 400px;height:80px'><a href='{h}'>{t}</a></div>"
+                         for t, h in (("Skola", "/skola/"), ("Bygglov", "/bygglov/"), ("Kontaktcenter", "/kontaktcenter/")))
+        body = ("<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Karusellkommun</title></head><body>"
+                "<main><h1>Karusellkommun</h1><p>Välkommen till kommunen och dess invånare.</p>"
+                f"<div style='width:400px;overflow:hidden'><div style='display:flex;width:1200px'>{slides}</div></div>"
+                "</main></body></html>")
+        self._send(200, body.encode("utf-8"))
 
     def _mode_xss(self) -> None:
         title = "</title><script>alert(1)</script>"

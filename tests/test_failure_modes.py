@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 MODES = [
     "ok", "hang", "trickle", "hanging-iframe", "loop", "challenge", "ratelimit", "always429", "flaky",
     "e500", "e404", "empty", "pdf", "huge", "latin1", "frames", "spin", "metarefresh", "jsredirect",
-    "jsmenu", "robots-deny", "robots-down",
+    "jsmenu", "robots-deny", "robots-down", "shadow", "carousel",
 ]
 OPTIONS = CrawlOptions(concurrency=4, page_timeout_s=7, site_timeout_s=40, settle_ms=300, retries=2,
                        retry_after_cap_s=2, allow_private_network=True, max_pages=3, mobile=False)
@@ -135,6 +135,24 @@ def test_script_built_menu_is_seen(crawled):
     assert run_checks(result, CRITERIA)["easy_to_find"].verdict is Verdict.PASS
 
 
+def test_web_component_menu_and_shadow_consent_banner(crawled):
+    result = crawled[0]["shadow"].result
+    assert isinstance(result, SiteSnapshot)
+    assert result.homepage.consent.clicked == "Endast nödvändiga" and result.homepage.consent.closed
+    link = next(e for e in result.homepage.elements if e.text == "Kontaktcenter")
+    assert link.landmark == "nav" and not link.covered
+    assert run_checks(result, CRITERIA)["easy_to_find"].verdict is Verdict.PASS
+
+
+def test_entry_clipped_by_a_carousel_is_not_visible(crawled):
+    result = crawled[0]["carousel"].result
+    link = next(e for e in result.homepage.elements if e.text == "Kontaktcenter")
+    assert link.box.x < 1366 and link.hidden_container  # inside the window, but clipped away
+    verdicts = run_checks(result, CRITERIA)
+    assert verdicts["on_front_page"].verdict is Verdict.PASS
+    assert verdicts["easy_to_find"].verdict is Verdict.FAIL
+
+
 def test_service_page_is_followed_and_archived(crawled):
     captured = crawled[0]["ok"]
     result = captured.result
@@ -149,8 +167,9 @@ def test_one_bad_site_cannot_stall_the_run(crawled):
 
     hang = crawled[0]["hang"].result
     took = (datetime.fromisoformat(hang.finished_at) - datetime.fromisoformat(hang.started_at)).total_seconds()
-    # The server never answers (it would hold the connection for 20 s); the page limit ends it.
-    assert took <= OPTIONS.page_timeout_s + 6  # plus context, robots.txt and classification
+    # The server would hold the connection for 60 s; the page limit (7 s) ends the site long
+    # before that, even on a loaded machine (context, robots.txt and classification included).
+    assert took < 30
     assert len(crawled[0]) == len(MODES) + 1
 
 
