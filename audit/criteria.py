@@ -86,6 +86,8 @@ class Vocabulary:
     consent_banner: tuple[str, ...]
     consent_least: tuple[tuple[str, ...], ...]
     consent_accept: tuple[str, ...]
+    # Merged term lists by kind, filled on first use (checks ask for them thousands of times).
+    _merged: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def for_languages(self, languages: tuple[str, ...]) -> Vocabulary:
         """The same vocabulary restricted to ``languages`` (the per-language lists only)."""
@@ -94,11 +96,17 @@ class Vocabulary:
         if hit is not None and hit[0] is self:  # ids are reused after garbage collection
             return hit[1]
         per = {kind: {lang: words for lang, words in by_lang.items() if lang in languages} for kind, by_lang in self.per_language.items()}
-        narrowed = dataclasses.replace(self, per_language=per)
+        narrowed = dataclasses.replace(self, per_language=per, _merged={})
         _NARROWED[key] = (self, narrowed)
         return narrowed
 
     def terms(self, kind: str) -> tuple[str, ...]:
+        merged = self._merged.get(kind)
+        if merged is None:
+            merged = self._merged[kind] = self._merge(kind)
+        return merged
+
+    def _merge(self, kind: str) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for words in self.per_language[kind].values():
             for w in words:

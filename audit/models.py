@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import Enum, StrEnum
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 
@@ -345,30 +347,43 @@ _register(
 _ENUMS: dict[str, type[Enum]] = {e.__name__: e for e in (Verdict, Source, SiteStatus)}
 
 
-def _decode(annotation: str, value: Any) -> Any:
-    """Decode ``value`` according to a field's annotation string (``from __future__`` style)."""
-    if value is None:
-        return None
+Decoder = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _decoder(annotation: str) -> Decoder:
+    """A function decoding one JSON value for a field annotated ``annotation`` (string form)."""
     ann = annotation.replace(" | None", "").strip()
     if ann.startswith("tuple["):
         inner = ann[len("tuple[") : -1]
         if inner.endswith(", ..."):
-            item = inner[: -len(", ...")]
-            return tuple(_decode(item, v) for v in value)
-        return tuple(value)
+            item = _decoder(inner[: -len(", ...")])
+            return lambda v: tuple(item(x) for x in v)
+        return tuple
     if ann in _RECORDS:
-        return from_jsonable(_RECORDS[ann], value)
+        cls = _RECORDS[ann]
+        return lambda v: from_jsonable(cls, v)
     if ann in _ENUMS:
-        return _ENUMS[ann](value)
-    return value
+        return _ENUMS[ann]
+    return _identity
+
+
+@lru_cache(maxsize=None)
+def _field_decoders(cls: type) -> tuple[tuple[str, Decoder], ...]:
+    # Built once per record type: loading a nationwide run decodes millions of fields.
+    return tuple((f.name, _decoder(str(f.type))) for f in dataclasses.fields(cls))
 
 
 def from_jsonable(cls: type, data: dict[str, Any]) -> Any:
     """Rebuild a record of type ``cls`` from :func:`to_jsonable` output; unknown keys are ignored."""
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _decode(str(f.type), data[f.name])
+    for name, decode in _field_decoders(cls):
+        if name in data:
+            value = data[name]
+            kwargs[name] = None if value is None else decode(value)
     return cls(**kwargs)
 
 
