@@ -9,10 +9,10 @@ A site the crawler saw is a :class:`SiteSnapshot`; a site it could not assess is
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 
@@ -371,7 +371,7 @@ def _decoder(annotation: str) -> Decoder:
     return _identity
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_decoders(cls: type) -> tuple[tuple[str, Decoder], ...]:
     # Built once per record type: loading a nationwide run decodes millions of fields.
     return tuple((f.name, _decoder(str(f.type))) for f in dataclasses.fields(cls))
