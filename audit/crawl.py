@@ -80,6 +80,8 @@ class CrawlOptions:
     host_delay_s: float = 0.2
     user_agent: str = field(default_factory=default_user_agent)
     chromium: str | None = None
+    # Extra Chromium switches, e.g. a proxy for the crawl (--proxy-server=...).
+    chromium_args: tuple[str, ...] = ()
     mobile: bool = True
 
 
@@ -176,7 +178,7 @@ class BrowserPool:
         sandbox = hasattr(os, "geteuid") and os.geteuid() != 0
         try:
             return await self._pw.chromium.launch(
-                executable_path=exe, headless=True, args=_CHROMIUM_ARGS, chromium_sandbox=sandbox
+                executable_path=exe, headless=True, args=[*_CHROMIUM_ARGS, *self.options.chromium_args], chromium_sandbox=sandbox
             )
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)

@@ -72,7 +72,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        mode = self.headers.get("Host", "").split(".")[0]
+        host = self.headers.get("Host", "")
+        mode = "loopback" if host.startswith("127.") else host.split(".")[0]
         key = f"{mode}{self.path}"
         self.server.hits[key] += 1
         self.server.times.setdefault(key, []).append(time.monotonic())
@@ -220,6 +221,10 @@ class _Handler(BaseHTTPRequestHandler):
                 f"<div style='width:400px;overflow:hidden'><div style='display:flex;width:1200px'>{slides}</div></div>"
                 "</main></body></html>")
         self._send(200, body.encode("utf-8"))
+
+    def _mode_portal(self) -> None:
+        # A "public" host whose homepage redirects into the loopback network.
+        self._send(302, b"", headers={"Location": f"http://127.0.0.1:{self.server.port}/"})
 
     def _mode_xss(self) -> None:
         title = "</title><script>alert(1)</script>"
