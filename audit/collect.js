@@ -32,27 +32,38 @@
     return "";
   };
 
+  // Whether a node hides itself (and so everything inside it), memoised: every element's walk
+  // up the tree passes the same ancestors, and getComputedStyle is the expensive part.
+  const selfHiddenMemo = new Map();
+  const selfHidden = (n) => {
+    if (selfHiddenMemo.has(n)) return selfHiddenMemo.get(n);
+    const st = getComputedStyle(n);
+    const clip = st.clip, clipPath = st.clipPath;
+    const hidden = n.hidden || st.display === "none" || st.visibility === "hidden" || st.visibility === "collapse" ||
+      parseFloat(st.opacity) === 0 || (clip && clip.startsWith("rect(0") && clip !== "auto") ||
+      (clipPath && /inset\(50%/.test(clipPath)) || (st.transform && /scale\(0/.test(st.transform));
+    const clips = st.overflowX !== "visible" || st.overflowY !== "visible";
+    const value = {hidden: !!hidden, clips, rect: clips ? n.getBoundingClientRect() : null};
+    selfHiddenMemo.set(n, value);
+    return value;
+  };
+
+  // Only what a sighted visitor sees counts here: aria-hidden or inert content is still on
+  // screen, so it is not hidden for easy_to_find (that is an accessibility finding, not ours).
   const hiddenAncestor = (el) => {
+    const e = el.getBoundingClientRect();
+    const cx = e.left + e.width / 2, cy = e.top + e.height / 2;
     for (let n = el; n && n.nodeType === 1; n = up(n)) {
-      // Only what a sighted visitor sees counts here: aria-hidden or inert content is still
-      // on screen, so it is not hidden for easy_to_find (an accessibility finding, not ours).
-      if (n.hidden) return true;
-      const st = getComputedStyle(n);
-      if (st.display === "none" || st.visibility === "hidden" || st.visibility === "collapse") return true;
-      if (parseFloat(st.opacity) === 0) return true;
+      const s = selfHidden(n);
+      if (s.hidden) return true;
       if (n !== el && n.tagName === "DETAILS" && !n.open && !(el.closest("summary"))) return true;
-      if (n !== el && (st.overflowX !== "visible" || st.overflowY !== "visible")) {
+      if (n !== el && s.clips && n !== document.body && n !== document.documentElement) {
         // A scrolling or clipping box (carousel, nav strip, collapsed panel) hides what lies
         // outside it, even when that spot is inside the window.
-        const r = n.getBoundingClientRect();
+        const r = s.rect;
         if (r.height < 2 || r.width < 2) return true;
-        const e = el.getBoundingClientRect();
-        const cx = e.left + e.width / 2, cy = e.top + e.height / 2;
         if (e.width > 0 && (cx < r.left || cx > r.right || cy < r.top || cy > r.bottom)) return true;
       }
-      const clip = st.clip, clipPath = st.clipPath;
-      if ((clip && clip.startsWith("rect(0") && clip !== "auto") || (clipPath && /inset\(50%/.test(clipPath))) return true;
-      if (st.transform && /scale\(0/.test(st.transform)) return true;
     }
     return false;
   };

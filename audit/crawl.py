@@ -322,8 +322,13 @@ class SiteCrawler:
             return False
         return True
 
-    async def _navigate(self, page: Page, url: str) -> tuple[Response | None, str | None]:
-        """Go to ``url``; return the main response, or an error message."""
+    async def _navigate(self, page: Page, url: str, *, settle: bool = True) -> tuple[Response | None, str | None]:
+        """Go to ``url``; return the main response, or an error message.
+
+        ``settle`` waits (boundedly) for ``load`` and for scripts to build menus: needed on the
+        homepage, whose layout and screenshot are judged; a followed page is read for its text
+        and links only, so it is read at DOMContentLoaded plus a short pause.
+        """
         await self.pacer.wait_turn(url)
         try:
             resp = await page.goto(url, wait_until="domcontentloaded", timeout=self.options.page_timeout_s * 1000)
@@ -333,10 +338,13 @@ class SiteCrawler:
             return None, str(exc)
         if resp is not None and resp.status >= 400:
             return resp, None  # an error page is classified, not read: no settle needed
+        if not settle:
+            await page.wait_for_timeout(min(self.options.settle_ms, 150))
+            return resp, None
         # A bounded settle: wait for ``load`` but never longer than the settle budget, so a
         # hanging iframe or tracker cannot stall us, then give scripts a moment to build menus.
         with contextlib.suppress(PlaywrightError):
-            await page.wait_for_load_state("load", timeout=max(self.options.settle_ms * 4, 1000))
+            await page.wait_for_load_state("load", timeout=max(self.options.settle_ms * 2, 800))
         await page.wait_for_timeout(self.options.settle_ms)
         return resp, None
 
@@ -589,7 +597,7 @@ class SiteCrawler:
                          *((c, depth + 1, snap.final_url) for c in found if c.score < 10)]
 
     async def _visit(self, page: Page, cand: Candidate, depth: int, parent: str) -> PageSnapshot | None:
-        resp, error = await self._navigate(page, cand.url)
+        resp, error = await self._navigate(page, cand.url, settle=False)
         if error is not None or resp is None or resp.status >= 400:
             return None
         snap = await self._snapshot(page, resp, depth=depth, via=(cand.text, cand.url), parent=parent)
