@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import shutil
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,12 +20,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, Response, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from audit import __version__
+from audit.browser import BrowserPool, HostPacer, browser_gone
 from audit.criteria import Criteria
-from audit.errors import BrowserUnavailable
 from audit.failures import classify_exception, classify_response
 from audit.linkrank import Candidate, browse_links, normalise_url, rank_links, same_site
 from audit.models import (
@@ -47,12 +44,6 @@ from audit.text import find_terms, fold
 
 _COLLECT_JS = Path(__file__).with_name("collect.js").read_text(encoding="utf-8")
 _CONSENT_JS = Path(__file__).with_name("consent.js").read_text(encoding="utf-8")
-# Without these flags Chromium keeps trying to reach update and telemetry hosts.
-_CHROMIUM_ARGS = [
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-default-apps", "--disable-quic", "--disable-gpu",
-    "--disable-dev-shm-usage", "--mute-audio",
-]
 _ROBOTS_AGENT = "municipal-service-audit"
 DEFAULT_CONTACT_URL = "https://github.com/municipal-service-audit/audit"
 
@@ -106,21 +97,6 @@ class Captured:
     warc: list[WarcEntry] = field(default_factory=list)
 
 
-def find_chromium(explicit: str | None = None) -> str | None:
-    """The Chromium to use: an explicit path, ``AUDIT_CHROMIUM``, then a system Chromium.
-
-    None means "use Playwright's own download" (``playwright install chromium``).
-    """
-    for candidate in (explicit, os.environ.get("AUDIT_CHROMIUM")):
-        if candidate:
-            return candidate
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
 async def _bounded(awaitable: Awaitable[Any], seconds: float) -> Any:
     """Await an in-page call with a time limit: a frame whose navigation hangs never answers."""
     try:
@@ -129,85 +105,8 @@ async def _bounded(awaitable: Awaitable[Any], seconds: float) -> Any:
         return None
 
 
-def _browser_gone(exc: BaseException) -> bool:
-    message = str(exc).lower()
-    return "has been closed" in message or "browser closed" in message or "target closed" in message or "crashed" in message and "page crashed" not in message
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class BrowserPool:
-    """One Chromium shared by all sites; relaunched when it crashes."""
-
-    def __init__(self, options: CrawlOptions) -> None:
-        self.options = options
-        self._pw: Playwright | None = None
-        self._browser: Browser | None = None
-        self._lock = asyncio.Lock()
-
-    async def __aenter__(self) -> BrowserPool:
-        self._pw = await async_playwright().start()
-        await self.browser()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        with contextlib.suppress(Exception):
-            if self._browser:
-                await self._browser.close()
-        if self._pw:
-            await self._pw.stop()
-
-    async def browser(self) -> Browser:
-        async with self._lock:
-            if self._browser is None or not self._browser.is_connected():
-                self._browser = await self._launch()
-            return self._browser
-
-    async def relaunch(self) -> None:
-        """Start a new browser if the current one has gone (every site in flight retries once)."""
-        async with self._lock:
-            if self._browser is not None and not self._browser.is_connected():
-                self._browser = None
-
-    async def _launch(self) -> Browser:
-        assert self._pw is not None
-        exe = find_chromium(self.options.chromium)
-        # Chromium's sandbox cannot run as root; elsewhere keep it on (see README, "Security").
-        sandbox = hasattr(os, "geteuid") and os.geteuid() != 0
-        try:
-            return await self._pw.chromium.launch(
-                executable_path=exe, headless=True, args=[*_CHROMIUM_ARGS, *self.options.chromium_args], chromium_sandbox=sandbox
-            )
-        except PlaywrightError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-            raise BrowserUnavailable(
-                f"could not start Chromium ({exe or 'Playwright bundled'}): {first}. "
-                "Install it with 'apt-get install chromium' or 'playwright install chromium'."
-            ) from exc
-
-
-class HostPacer:
-    """Politeness: at most ``per_host`` sites of one host at once, and a pause between its pages."""
-
-    def __init__(self, per_host: int, delay_s: float) -> None:
-        self.per_host = max(1, per_host)
-        self.delay_s = delay_s
-        self._slots: dict[str, asyncio.Semaphore] = {}
-        self._last: dict[str, float] = {}
-
-    def slot(self, url: str) -> asyncio.Semaphore:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
-        return self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
-
-    async def wait_turn(self, url: str) -> None:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
-        now = time.monotonic()
-        ready = self._last.get(host, 0.0) + self.delay_s
-        self._last[host] = max(now, ready)
-        if ready > now:
-            await asyncio.sleep(ready - now)
 
 
 class SiteCrawler:
@@ -333,7 +232,7 @@ class SiteCrawler:
         try:
             resp = await page.goto(url, wait_until="domcontentloaded", timeout=self.options.page_timeout_s * 1000)
         except PlaywrightError as exc:
-            if _browser_gone(exc):
+            if browser_gone(exc):
                 raise  # the site is retried on a relaunched browser (see crawl_one)
             return None, str(exc)
         if resp is not None and resp.status >= 400:
@@ -654,7 +553,7 @@ async def crawl_sites(
     """
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
     pacer = HostPacer(options.per_host, options.host_delay_s)
-    async with BrowserPool(options) as pool:
+    async with BrowserPool(options.chromium, options.chromium_args) as pool:
 
         async def one(muni: Municipality) -> None:
             async with pacer.slot(muni.url), semaphore:
@@ -667,17 +566,30 @@ async def crawl_sites(
 
 
 async def crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer) -> Captured:
-    started = time.monotonic()
-    for attempt in (1, 2):
-        crawler = SiteCrawler(muni, criteria, options, pacer)
-        try:
-            browser = await pool.browser()
-            return await asyncio.wait_for(crawler.run(browser), timeout=options.site_timeout_s)
-        except TimeoutError:
-            return Captured(CrawlFailure(muni, SiteStatus.PAGE_HUNG, f"the site did not finish within {options.site_timeout_s:.0f} s (hard limit)", url=muni.url, started_at=crawler.started_at, finished_at=_now()))
-        except PlaywrightError as exc:
-            message = str(exc).splitlines()[0] if str(exc) else repr(exc)
-            if attempt == 2 or not _browser_gone(exc):
-                return Captured(CrawlFailure(muni, SiteStatus.BROWSER_CRASH, f"the browser failed on this site: {message}", url=muni.url, started_at=crawler.started_at, finished_at=_now(), attempts=attempt))
-            await pool.relaunch()
-    raise AssertionError(f"unreachable ({time.monotonic() - started:.1f}s)")
+    """One site, with a hard time limit; retried once on a relaunched browser if the browser died."""
+    first = await _attempt(pool, SiteCrawler(muni, criteria, options, pacer), options, attempt=1)
+    if not isinstance(first, PlaywrightError):
+        return first
+    await pool.relaunch()
+    second = await _attempt(pool, SiteCrawler(muni, criteria, options, pacer), options, attempt=2)
+    if not isinstance(second, PlaywrightError):
+        return second
+    return _crash(muni, second, attempts=2)
+
+
+async def _attempt(pool: BrowserPool, crawler: SiteCrawler, options: CrawlOptions, *, attempt: int) -> Captured | PlaywrightError:
+    """The crawl's result, or the error to retry on a new browser (only when the browser died)."""
+    muni = crawler.muni
+    try:
+        browser = await pool.browser()
+        return await asyncio.wait_for(crawler.run(browser), timeout=options.site_timeout_s)
+    except TimeoutError:
+        detail = f"the site did not finish within {options.site_timeout_s:.0f} s (hard limit)"
+        return Captured(CrawlFailure(muni, SiteStatus.PAGE_HUNG, detail, url=muni.url, started_at=crawler.started_at, finished_at=_now(), attempts=attempt))
+    except PlaywrightError as exc:
+        return exc if browser_gone(exc) else _crash(muni, exc, attempts=attempt)
+
+
+def _crash(muni: Municipality, exc: PlaywrightError, *, attempts: int) -> Captured:
+    message = str(exc).splitlines()[0] if str(exc) else repr(exc)
+    return Captured(CrawlFailure(muni, SiteStatus.BROWSER_CRASH, f"the browser failed on this site: {message}", url=muni.url, finished_at=_now(), attempts=attempts))

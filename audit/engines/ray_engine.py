@@ -19,7 +19,8 @@ from typing import Any
 
 import ray
 
-from audit.crawl import BrowserPool, Captured, CrawlOptions, HostPacer, crawl_one
+from audit.browser import BrowserPool, HostPacer
+from audit.crawl import Captured, CrawlOptions, crawl_one
 from audit.criteria import Criteria
 from audit.errors import AuditError
 from audit.models import Municipality
@@ -43,7 +44,7 @@ class CrawlActor:
     async def _browser_pool(self) -> BrowserPool:
         async with self._starting:
             if self.pool is None:
-                self.pool = await BrowserPool(self.options).__aenter__()
+                self.pool = await BrowserPool(self.options.chromium, self.options.chromium_args).__aenter__()
             return self.pool
 
     async def crawl(self, muni: Municipality) -> Captured:

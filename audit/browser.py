@@ -1,0 +1,120 @@
+"""The browser's lifecycle for the crawl stage: which Chromium, how it starts, relaunch after a crash,
+and politeness towards each host. Only the crawl stage imports this module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import time
+from urllib.parse import urlsplit
+
+from playwright.async_api import Browser, Playwright, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from audit.errors import BrowserUnavailable
+
+# Without these flags Chromium keeps trying to reach update and telemetry hosts.
+CHROMIUM_ARGS = [
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run", "--disable-default-apps", "--disable-quic", "--disable-gpu",
+    "--disable-dev-shm-usage", "--mute-audio",
+]
+
+
+def find_chromium(explicit: str | None = None) -> str | None:
+    """The Chromium to use: an explicit path, ``AUDIT_CHROMIUM``, then a system Chromium.
+
+    None means "use Playwright's own download" (``playwright install chromium``).
+    """
+    for candidate in (explicit, os.environ.get("AUDIT_CHROMIUM")):
+        if candidate:
+            return candidate
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def browser_gone(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return "has been closed" in message or "browser closed" in message or "target closed" in message or "crashed" in message and "page crashed" not in message
+
+
+
+class BrowserPool:
+    """One Chromium shared by all sites; relaunched when it crashes."""
+
+    def __init__(self, chromium: str | None = None, chromium_args: tuple[str, ...] = ()) -> None:
+        self.chromium = chromium
+        self.chromium_args = chromium_args
+        self._pw: Playwright | None = None
+        self._browser: Browser | None = None
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> BrowserPool:
+        self._pw = await async_playwright().start()
+        await self.browser()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        with contextlib.suppress(Exception):
+            if self._browser:
+                await self._browser.close()
+        if self._pw:
+            await self._pw.stop()
+
+    async def browser(self) -> Browser:
+        async with self._lock:
+            if self._browser is None or not self._browser.is_connected():
+                self._browser = await self._launch()
+            return self._browser
+
+    async def relaunch(self) -> None:
+        """Start a new browser if the current one has gone (every site in flight retries once)."""
+        async with self._lock:
+            if self._browser is not None and not self._browser.is_connected():
+                self._browser = None
+
+    async def _launch(self) -> Browser:
+        assert self._pw is not None
+        exe = find_chromium(self.chromium)
+        # Chromium's sandbox cannot run as root; elsewhere keep it on (see README, "Security").
+        sandbox = hasattr(os, "geteuid") and os.geteuid() != 0
+        try:
+            return await self._pw.chromium.launch(
+                executable_path=exe, headless=True, args=[*CHROMIUM_ARGS, *self.chromium_args], chromium_sandbox=sandbox
+            )
+        except PlaywrightError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise BrowserUnavailable(
+                f"could not start Chromium ({exe or 'Playwright bundled'}): {first}. "
+                "Install it with 'apt-get install chromium' or 'playwright install chromium'."
+            ) from exc
+
+
+class HostPacer:
+    """Politeness: at most ``per_host`` sites of one host at once, and a pause between its pages."""
+
+    def __init__(self, per_host: int, delay_s: float) -> None:
+        self.per_host = max(1, per_host)
+        self.delay_s = delay_s
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._last: dict[str, float] = {}
+
+    def slot(self, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        return self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
+
+    async def wait_turn(self, url: str) -> None:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        now = time.monotonic()
+        ready = self._last.get(host, 0.0) + self.delay_s
+        self._last[host] = max(now, ready)
+        if ready > now:
+            await asyncio.sleep(ready - now)
+
+
