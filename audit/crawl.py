@@ -58,7 +58,7 @@ class CrawlOptions:
     concurrency: int = 4
     page_timeout_s: float = 15.0
     site_timeout_s: float = 90.0
-    settle_ms: int = 400
+    settle_ms: int = 300
     max_pages: int = 10
     follow_per_page: int = 4
     allow_private_network: bool = False
@@ -66,7 +66,7 @@ class CrawlOptions:
     retries: int = 2
     retry_after_cap_s: float = 10.0
     max_bytes: int = 15_000_000
-    full_page_max_px: int = 8000
+    full_page_max_px: int = 5000
     per_host: int = 1
     host_delay_s: float = 0.2
     user_agent: str = field(default_factory=default_user_agent)
@@ -243,7 +243,7 @@ class SiteCrawler:
         # A bounded settle: wait for ``load`` but never longer than the settle budget, so a
         # hanging iframe or tracker cannot stall us, then give scripts a moment to build menus.
         with contextlib.suppress(PlaywrightError):
-            await page.wait_for_load_state("load", timeout=max(self.options.settle_ms * 2, 800))
+            await page.wait_for_load_state("load", timeout=max(self.options.settle_ms * 2, 600))
         await page.wait_for_timeout(self.options.settle_ms)
         return resp, None
 
@@ -440,7 +440,7 @@ class SiteCrawler:
             self.captured.blobs[shot] = png
             self.captured.warc.append(WarcEntry(f"urn:screenshot:{page.url}", "resource", "image/png", png))
             height = min(int(data.get("scrollHeight") or 0) or 768, self.options.full_page_max_px)
-            jpg = await page.screenshot(type="jpeg", quality=55, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}, timeout=15000)
+            jpg = await page.screenshot(type="jpeg", quality=45, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}, timeout=15000)
             self.captured.blobs[full] = jpg
         except PlaywrightError:
             self.flags.append("screenshot_failed")
