@@ -91,7 +91,8 @@ class Ledger:
     """Which sites are finished, in SQLite so a ``kill -9`` cannot leave it half-written."""
 
     def __init__(self, run_dir: Path) -> None:
-        self.conn = sqlite3.connect(run_dir / "ledger.sqlite")
+        # Written from the crawl's archiving thread, one result at a time (see crawl_sites).
+        self.conn = sqlite3.connect(run_dir / "ledger.sqlite", check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, status TEXT NOT NULL, finished_at TEXT NOT NULL)"
@@ -142,7 +143,8 @@ def write_captured(run_dir: Path, captured: Any, ledger: Ledger) -> None:
     if captured.warc:
         write_warc(inside(run_dir, f"archive/{muni_id}.warc.gz"), captured.warc)
     kind = "snapshot" if isinstance(result, SiteSnapshot) else "failure"
-    write_json_atomic(inside(run_dir, f"snapshots/{muni_id}/site.json"), {"kind": kind, "record": to_jsonable(result)})
+    site = json.dumps({"kind": kind, "record": to_jsonable(result)}, ensure_ascii=False, separators=(",", ":"))
+    write_bytes_atomic(inside(run_dir, f"snapshots/{muni_id}/site.json"), site.encode("utf-8"))
     ledger.mark_done(muni_id, result.status.value)
 
 

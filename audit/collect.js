@@ -1,4 +1,5 @@
-// Runs inside each rendered frame and returns plain data; no judging happens here.
+// Runs inside each rendered frame and returns plain data (as one JSON string: the driver would
+// otherwise validate thousands of nested objects one by one); no judging happens here.
 // Collects links, buttons, headings and short text blocks with the layout facts the checks need:
 // landmark, box (page coordinates at scroll 0), visibility, hidden/collapsed ancestors,
 // whether something else covers the element's centre, font size and a CSS selector.
@@ -138,7 +139,7 @@
     if (out.elements.length >= MAX_LINKS) break;
     out.elements.push(describe(el, el.tagName === "A" || el.tagName === "AREA" || el.getAttribute("role") === "link" ? "link" : "button"));
   }
-  if (linksOnly) return out;
+  if (linksOnly) return JSON.stringify(out);
   for (const h of all("h1,h2,h3,h4,h5,h6,[role=heading]")) {
     const t = norm(h.innerText || h.textContent);
     if (t) out.headings.push({level: parseInt(h.getAttribute("aria-level") || h.tagName.slice(1)) || 2, text: t.slice(0, 300),
@@ -186,5 +187,5 @@
     }
     out.main_text = norm(t);
   }
-  return out;
+  return JSON.stringify(out);
 }

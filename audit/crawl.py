@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -372,14 +373,15 @@ class SiteCrawler:
 
     async def _collect(self, page: Page, *, links_only: bool = False) -> dict[str, Any]:
         """Run the collector in the main frame and every frame, offsetting frame boxes."""
-        data: dict[str, Any] = await page.evaluate(_COLLECT_JS, {"linksOnly": links_only})
+        data: dict[str, Any] = json.loads(await page.evaluate(_COLLECT_JS, {"linksOnly": links_only}))
         for frame in page.frames[1:]:
             if frame.url in ("", "about:blank") or not frame.url.startswith("http"):
                 continue  # a frame whose navigation has not committed (or an ad slot) has nothing to read
             try:
                 owner = await _bounded(frame.frame_element(), 2.0)
                 box = await owner.bounding_box() if owner else None
-                sub = await _bounded(frame.evaluate(_COLLECT_JS, {"linksOnly": links_only}), 2.0)
+                raw = await _bounded(frame.evaluate(_COLLECT_JS, {"linksOnly": links_only}), 2.0)
+                sub = json.loads(raw) if raw else None
             except PlaywrightError:
                 continue  # detached frames are out of reach
             if not sub:
@@ -454,7 +456,7 @@ class SiteCrawler:
         try:
             await page.set_viewport_size({"width": w, "height": h})
             await page.wait_for_timeout(150)
-            data = await page.evaluate(_COLLECT_JS, {"linksOnly": True})
+            data = json.loads(await page.evaluate(_COLLECT_JS, {"linksOnly": True}))
             return tuple(_element(e) for e in data["elements"])
         except PlaywrightError:
             return ()
@@ -544,7 +546,7 @@ async def crawl_sites(
     municipalities: Sequence[Municipality],
     criteria: Criteria,
     options: CrawlOptions,
-    on_done: Callable[[Captured], Awaitable[None] | None],
+    on_done: Callable[[Captured], None],
 ) -> None:
     """Crawl every municipality with ``options.concurrency`` sites in flight; call ``on_done`` per site.
 
@@ -553,14 +555,16 @@ async def crawl_sites(
     """
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
     pacer = HostPacer(options.per_host, options.host_delay_s)
+    done_lock = asyncio.Lock()
     async with BrowserPool(options.chromium, options.chromium_args) as pool:
 
         async def one(muni: Municipality) -> None:
             async with pacer.slot(muni.url), semaphore:
                 captured = await crawl_one(pool, muni, criteria, options, pacer)
-                maybe = on_done(captured)
-                if asyncio.iscoroutine(maybe):
-                    await maybe
+            # Archiving (JSON, gzip, fsync) runs in a worker thread so the browser keeps being
+            # driven meanwhile; the lock keeps results arriving one at a time.
+            async with done_lock:
+                await asyncio.to_thread(on_done, captured)
 
         await asyncio.gather(*(one(m) for m in municipalities))
 

@@ -3,7 +3,8 @@
 Reads a run folder written by ``audit run``/``audit crawl``: ``municipalities.json`` for the
 homepage URLs (as given in the municipality list) and ``snapshots/<id>/site.json`` for the pages
 the crawler followed (``record.pages[*].via_url``). Every URL is opened once, with the tool's
-concurrency (sites at once), in one Chromium launched with the tool's own flags, a fresh
+concurrency (sites at once), in one Chromium launched with the tool's own flags (imported from
+the tool: ``audit.browser.CHROMIUM_ARGS``, formerly ``audit.crawl._CHROMIUM_ARGS``), a fresh
 1366x768 context per site, ``wait_until="domcontentloaded"``, and nothing more: no robots.txt,
 no settle, no cookie banner, no collection, no screenshots, no archive.
 
@@ -24,7 +25,11 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
-from audit.crawl import _CHROMIUM_ARGS, find_chromium
+try:  # the tool's own launch flags and Chromium, wherever the installed version keeps them
+    from audit.browser import CHROMIUM_ARGS, find_chromium
+except ImportError:  # before audit/browser.py existed
+    from audit.crawl import _CHROMIUM_ARGS as CHROMIUM_ARGS  # type: ignore[no-redef,attr-defined,unused-ignore]
+    from audit.crawl import find_chromium  # type: ignore[no-redef,attr-defined,unused-ignore]
 
 PAGE_TIMEOUT_MS = 15_000  # the tool's page_timeout_s
 
@@ -51,7 +56,7 @@ async def render_floor(plan: list[tuple[str, list[str]]], concurrency: int) -> d
         launched = time.monotonic()
         sandbox = hasattr(os, "geteuid") and os.geteuid() != 0  # as the tool decides
         browser = await pw.chromium.launch(
-            executable_path=find_chromium(), headless=True, args=_CHROMIUM_ARGS, chromium_sandbox=sandbox
+            executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS, chromium_sandbox=sandbox
         )
         started = time.monotonic()
 

@@ -118,11 +118,14 @@ def _kind(p: psutil.Process, root_pid: int) -> str:
     return name or "other"
 
 
-def measured(cmd: list[str], *, log: Path, sample: bool = True, timeout: float | None = None) -> dict[str, Any]:
+def measured(cmd: list[str], *, log: Path, sample: bool = True, timeout: float | None = None,
+             env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``cmd``; return wall time, exit code, peak tree RSS and stdout (stderr goes to ``log``)."""
     started = time.monotonic()
+    me = psutil.Process()
+    busy0, own0 = _machine_busy(), _cpu(me)
     with open(log, "wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL, env=env)
         sampler = TreeSampler(proc.pid) if sample else None
         if sampler:
             sampler.start()
@@ -136,22 +139,63 @@ def measured(cmd: list[str], *, log: Path, sample: bool = True, timeout: float |
         wall = time.monotonic() - started
         if sampler:
             sampler.stop()
+    busy, own = _machine_busy() - busy0, _cpu(me) - own0
+    tree_cpu = sum(sampler.cpu_by_kind().values()) if sampler else 0.0
     return {
         "cmd": cmd, "rc": proc.returncode, "wall_s": round(wall, 3), "stdout": out.decode("utf-8", "replace"),
         "peak_rss_mib": round(sampler.peak_rss / MIB, 1) if sampler else None,
         "peak_pss_mib": round(sampler.peak_pss / MIB, 1) if sampler else None,
         "peak_processes": sampler.peak_procs if sampler else None,
         "cpu_s_by_process": sampler.cpu_by_kind() if sampler else None,
+        # Machine-wide: how busy the cores were, and how much of it was neither the measured tree
+        # nor this harness (the nation server, the sampler) - another job sharing the machine.
+        "machine_busy_pct": round(100 * busy / max(wall * (os.cpu_count() or 1), 1e-9), 1),
+        "harness_cpu_s": round(own, 1),
+        "foreign_cpu_s": round(max(0.0, busy - tree_cpu - own), 1) if sampler else None,
     }
 
 
-def audit_cli() -> str:
-    exe = Path(sys.executable).with_name("audit")
-    return str(exe) if exe.exists() else (shutil.which("audit") or "audit")
+def _machine_busy() -> float:
+    t = psutil.cpu_times()
+    return t.user + t.system + getattr(t, "nice", 0) + getattr(t, "irq", 0) + getattr(t, "softirq", 0) + getattr(t, "steal", 0)
+
+
+def _cpu(p: psutil.Process) -> float:
+    t = p.cpu_times()
+    return t.user + t.system
+
+
+def _find_chromium() -> str | None:
+    try:
+        from audit.browser import find_chromium
+    except ImportError:  # before audit/browser.py existed
+        try:
+            from audit.crawl import find_chromium  # type: ignore[no-redef,attr-defined,unused-ignore]
+        except ImportError:
+            return shutil.which("chromium")
+    return find_chromium()
+
+
+def snapshot_tool(dest: Path) -> Path:
+    """Copy the installed ``audit`` package into ``dest/src/audit`` and return ``dest/src``.
+
+    Every measured command runs with that folder first on PYTHONPATH, so the tool, the floor (which
+    imports the tool's Chromium flags), score and report all see one version of the code even if
+    the working tree changes while the benchmark runs (a 400-site run takes a while).
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("audit")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("the audit package is not installed in this interpreter")
+    src = Path(list(spec.submodule_search_locations)[0])
+    target = dest / "src"
+    shutil.copytree(src, target / "audit", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
 
 
 def machine_info() -> dict[str, Any]:
-    from audit.crawl import find_chromium
+    find_chromium = _find_chromium
 
     cpu_model = ""
     try:
@@ -182,13 +226,10 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def code_fingerprint() -> dict[str, Any]:
+def code_fingerprint(root: Path) -> dict[str, Any]:
     """Which version of the tool was measured, without git: a hash of its sources and their newest mtime."""
     import hashlib
 
-    import audit
-
-    root = Path(audit.__file__).resolve().parent
     files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".js", ".yaml", ".html", ".css") and p.is_file())
     digest = hashlib.sha256()
     for f in files:
@@ -243,102 +284,123 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=None, help="kill the tool run after this many seconds")
     args = ap.parse_args()
 
-    audit = audit_cli()
     tmp = Path(tempfile.mkdtemp(prefix="audit-bench-"))
     csv_path, run_dir = tmp / "municipalities.csv", tmp / "run"
+    src = snapshot_tool(tmp)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(src), os.environ.get("PYTHONPATH", "")) if p)}
+    audit = [sys.executable, "-m", "audit"]  # the snapshot, through PYTHONPATH
     figures: dict[str, Any] = {"sites": args.sites, "concurrency": args.concurrency, "seed": args.seed,
-                               "tool_code_before": code_fingerprint()}
-    print(f"benchmark: {args.sites} sites, concurrency {args.concurrency}, work folder {tmp}", file=sys.stderr)
+                               "tool_code": code_fingerprint(src / "audit")}
+    print(f"benchmark: {args.sites} sites, concurrency {args.concurrency}, work folder {tmp}, "
+          f"tool sources {figures['tool_code']['sources_sha256']}", file=sys.stderr)
+    ok = False
     try:
-        with NationServer(args.sites, args.seed) as server:
-            t0 = time.monotonic()
-            server.warm()
-            figures["nation_warm_s"] = round(time.monotonic() - t0, 2)
-            server.write_csv(csv_path)
-            print(f"nation on 127.0.0.1:{server.port} (built in {figures['nation_warm_s']} s); running the tool...", file=sys.stderr)
-
-            hits0 = server.hits
-            tool = measured([audit, "run", str(csv_path), "--out", str(run_dir), "--allow-private-network",
-                             "--concurrency", str(args.concurrency), "--quiet"], log=tmp / "tool.stderr", timeout=args.timeout)
-            figures["tool_requests_served"] = server.hits - hits0
-            figures["tool"] = {k: tool[k] for k in ("rc", "wall_s", "peak_rss_mib", "peak_pss_mib", "peak_processes", "cpu_s_by_process")}
-            if tool["rc"] != 0 or not (run_dir / "results.json").exists():
-                print(f"the tool failed (exit {tool['rc']}); stderr:\n{(tmp / 'tool.stderr').read_text()[-3000:]}", file=sys.stderr)
-                figures["error"] = f"audit run exited {tool['rc']}"
-                return 1
-            print(f"tool: {tool['wall_s']:.1f} s; running the render floor...", file=sys.stderr)
-
-            hits0 = server.hits
-            floor = measured([sys.executable, str(HERE / "render_floor.py"), str(run_dir), "--concurrency", str(args.concurrency), "--json"],
-                             log=tmp / "floor.stderr")
-            figures["floor_requests_served"] = server.hits - hits0
-            if floor["rc"] != 0:
-                print(f"the render floor failed (exit {floor['rc']}):\n{(tmp / 'floor.stderr').read_text()[-3000:]}", file=sys.stderr)
-                return 1
-            floor_detail = json.loads(floor["stdout"].strip().splitlines()[-1])
-            figures["floor"] = {"wall_s": floor["wall_s"], "peak_rss_mib": floor["peak_rss_mib"], "peak_pss_mib": floor["peak_pss_mib"],
-                               "cpu_s_by_process": floor["cpu_s_by_process"], **floor_detail}
-
-        # Offline stages, after the server is gone.
-        score = measured([audit, "score", str(run_dir), "--quiet"], log=tmp / "score.stderr")
-        report = measured([audit, "report", str(run_dir), "--quiet"], log=tmp / "report.stderr")
-        for name, res in (("rescore", score), ("report", report)):
-            if res["rc"] != 0:
-                print(f"audit {name} failed (exit {res['rc']}):\n{(tmp / f'{name}.stderr').read_text()[-2000:]}", file=sys.stderr)
-        figures["rescore"] = {"rc": score["rc"], "wall_s": score["wall_s"], "peak_rss_mib": score["peak_rss_mib"]}
-        figures["report"] = {"rc": report["rc"], "wall_s": report["wall_s"], "peak_rss_mib": report["peak_rss_mib"]}
-        figures.update(run_facts(run_dir))
-        figures["pages_opened"] = figures["floor"]["pages_opened"]
-        figures["ratio_tool_floor"] = round(tool["wall_s"] / floor["wall_s"], 2)
-        figures["peak_rss_mib"] = tool["peak_rss_mib"]
-        figures["rescore_s"] = score["wall_s"]
-        figures["report_s"] = report["wall_s"]
-        figures["targets"] = {k: {"op": op, "limit": lim, "value": figures.get(k), "verdict": verdict(k, figures.get(k))}
-                              for k, (op, lim) in TARGETS.items()}
-        figures["machine"] = machine_info()
-        figures["date"] = datetime.now(UTC).isoformat(timespec="seconds")
-        figures["tool_version"] = _tool_version(audit)
-        figures["tool_code_after"] = code_fingerprint()
-        if figures["tool_code_after"] != figures["tool_code_before"]:
-            print("warning: the tool's sources changed during the benchmark; figures mix versions", file=sys.stderr)
-
-        rows = [
-            ("sites", f"{args.sites}", ""),
-            ("pages opened (homepages + followed)", f"{figures['pages_opened']}", ""),
-            ("tool wall time (audit run)", f"{tool['wall_s']:.1f} s", ""),
-            ("  of which crawl span (site timestamps)", f"{figures.get('crawl_span_s', 0):.0f} s", ""),
-            ("floor wall time", f"{floor['wall_s']:.1f} s", ""),
-            ("ratio tool/floor", f"{figures['ratio_tool_floor']:.2f}", f"{verdict('ratio_tool_floor', figures['ratio_tool_floor'])} (<= 1.5)"),
-            ("peak RSS, tool process tree", f"{tool['peak_rss_mib']:.0f} MiB", f"{verdict('peak_rss_mib', tool['peak_rss_mib'])} (< 2560 MiB)"),
-            ("  (peak PSS, tool tree; floor RSS)", f"{tool['peak_pss_mib']:.0f} / {floor['peak_rss_mib']:.0f} MiB", "informational"),
-            ("re-score (audit score)", f"{score['wall_s']:.2f} s", f"{verdict('rescore_s', score['wall_s'])} (< 20 s)"),
-            ("report (audit report)", f"{report['wall_s']:.2f} s", f"{verdict('report_s', report['wall_s'])} (< 10 s)"),
-            ("sites assessed / not assessed", f"{figures['sites_assessed']} / {figures['sites_not_assessed']}", ""),
-        ]
-        width = max(len(r[0]) for r in rows)
-        print()
-        for name, value, target in rows:
-            print(f"{name:<{width}}  {value:>12}  {target}")
-        if args.sites != 400:
-            print("(targets are set for 400 sites)")
-        for label, res in (("tool", tool), ("floor", floor)):
-            cpu = res["cpu_s_by_process"] or {}
-            print(f"CPU seconds, {label}: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
-                  + f" (machine: {os.cpu_count()} cores x {res['wall_s']:.0f} s = {(os.cpu_count() or 1) * res['wall_s']:.0f} core-s)")
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"\nwritten: {args.out}")
-        return 0
+        ok = _run(args, figures, tmp, csv_path, run_dir, audit, env)
+        return 0 if ok else 1
     finally:
-        if args.keep:
+        if not ok:  # never lose a run that failed half-way: the figures so far and the run folder stay
+            figures["error"] = figures.get("error") or "the benchmark did not finish"
+            partial = args.out.with_name(args.out.stem + ".partial.json")
+            partial.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(figures, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+            print(f"incomplete; figures so far in {partial}; work folder kept: {tmp}", file=sys.stderr)
+        elif args.keep:
             print(f"run folder kept: {run_dir}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _tool_version(audit: str) -> str:
+def _run(args: argparse.Namespace, figures: dict[str, Any], tmp: Path, csv_path: Path, run_dir: Path,
+         audit: list[str], env: dict[str, str]) -> bool:
+    keys = ("rc", "wall_s", "peak_rss_mib", "peak_pss_mib", "peak_processes", "cpu_s_by_process",
+            "machine_busy_pct", "harness_cpu_s", "foreign_cpu_s")
+    with NationServer(args.sites, args.seed) as server:
+        t0 = time.monotonic()
+        server.warm()
+        figures["nation_warm_s"] = round(time.monotonic() - t0, 2)
+        server.write_csv(csv_path)
+        print(f"nation on 127.0.0.1:{server.port} (built in {figures['nation_warm_s']} s); running the tool...", file=sys.stderr)
+
+        hits0 = server.hits
+        tool = measured([*audit, "run", str(csv_path), "--out", str(run_dir), "--allow-private-network",
+                         "--concurrency", str(args.concurrency), "--quiet"], log=tmp / "tool.stderr", timeout=args.timeout, env=env)
+        figures["tool_requests_served"] = server.hits - hits0
+        figures["tool"] = {k: tool[k] for k in keys}
+        if tool["rc"] != 0 or not (run_dir / "results.json").exists():
+            print(f"the tool failed (exit {tool['rc']}); stderr:\n{(tmp / 'tool.stderr').read_text()[-3000:]}", file=sys.stderr)
+            figures["error"] = f"audit run exited {tool['rc']}"
+            return False
+        print(f"tool: {tool['wall_s']:.1f} s; running the render floor...", file=sys.stderr)
+
+        hits0 = server.hits
+        floor = measured([sys.executable, str(HERE / "render_floor.py"), str(run_dir), "--concurrency", str(args.concurrency), "--json"],
+                         log=tmp / "floor.stderr", env=env)
+        figures["floor_requests_served"] = server.hits - hits0
+        if floor["rc"] != 0:
+            print(f"the render floor failed (exit {floor['rc']}):\n{(tmp / 'floor.stderr').read_text()[-3000:]}", file=sys.stderr)
+            figures["error"] = f"render floor exited {floor['rc']}"
+            return False
+        floor_detail = json.loads(floor["stdout"].strip().splitlines()[-1])
+        floor_detail["script_wall_s"] = floor_detail.pop("wall_s", None)  # the script's own clock, inside the process
+        figures["floor"] = {**floor_detail, **{k: floor[k] for k in keys if k != "rc"}}
+        print(f"floor: {floor['wall_s']:.1f} s; re-scoring and reporting offline...", file=sys.stderr)
+
+    # Offline stages, after the server is gone.
+    score = measured([*audit, "score", str(run_dir), "--quiet"], log=tmp / "score.stderr", env=env)
+    report = measured([*audit, "report", str(run_dir), "--quiet"], log=tmp / "report.stderr", env=env)
+    for name, res in (("score", score), ("report", report)):
+        if res["rc"] != 0:
+            print(f"audit {name} failed (exit {res['rc']}):\n{(tmp / f'{name}.stderr').read_text()[-2000:]}", file=sys.stderr)
+    figures["rescore"] = {"rc": score["rc"], "wall_s": score["wall_s"], "peak_rss_mib": score["peak_rss_mib"]}
+    figures["report"] = {"rc": report["rc"], "wall_s": report["wall_s"], "peak_rss_mib": report["peak_rss_mib"]}
+    figures.update(run_facts(run_dir))
+    figures["pages_opened"] = figures["floor"]["pages_opened"]
+    figures["ratio_tool_floor"] = round(tool["wall_s"] / floor["wall_s"], 2)
+    figures["peak_rss_mib"] = tool["peak_rss_mib"]
+    figures["rescore_s"] = score["wall_s"]
+    figures["report_s"] = report["wall_s"]
+    figures["targets"] = {k: {"op": op, "limit": lim, "value": figures.get(k), "verdict": verdict(k, figures.get(k))}
+                          for k, (op, lim) in TARGETS.items()}
     try:
-        return subprocess.run([audit, "version"], capture_output=True, text=True, timeout=60).stdout.strip()
+        figures["machine"] = machine_info()
+    except Exception as exc:  # noqa: BLE001 - a figure we can live without
+        figures["machine"] = {"error": repr(exc)}
+    figures["date"] = datetime.now(UTC).isoformat(timespec="seconds")
+    figures["tool_version"] = _tool_version(audit, env)
+
+    rows = [
+        ("sites", f"{args.sites}", ""),
+        ("pages opened (homepages + followed)", f"{figures['pages_opened']}", ""),
+        ("tool wall time (audit run)", f"{tool['wall_s']:.1f} s", ""),
+        ("  of which crawl span (site timestamps)", f"{figures.get('crawl_span_s', 0):.0f} s", ""),
+        ("floor wall time", f"{floor['wall_s']:.1f} s", ""),
+        ("ratio tool/floor", f"{figures['ratio_tool_floor']:.2f}", f"{verdict('ratio_tool_floor', figures['ratio_tool_floor'])} (<= 1.5)"),
+        ("peak RSS, tool process tree", f"{tool['peak_rss_mib']:.0f} MiB", f"{verdict('peak_rss_mib', tool['peak_rss_mib'])} (< 2560 MiB)"),
+        ("  (peak PSS tool tree / peak RSS floor tree)", f"{tool['peak_pss_mib']:.0f} / {floor['peak_rss_mib']:.0f} MiB", "informational"),
+        ("re-score (audit score)", f"{score['wall_s']:.2f} s", f"{verdict('rescore_s', score['wall_s'])} (< 20 s)"),
+        ("report (audit report)", f"{report['wall_s']:.2f} s", f"{verdict('report_s', report['wall_s'])} (< 10 s)"),
+        ("sites assessed / not assessed", f"{figures['sites_assessed']} / {figures['sites_not_assessed']}", ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print()
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>12}  {target}")
+    if args.sites != 400:
+        print("(targets are set for 400 sites)")
+    for label, res in (("tool", tool), ("floor", floor)):
+        cpu = res["cpu_s_by_process"] or {}
+        print(f"CPU seconds, {label}: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
+              + f"; harness {res['harness_cpu_s']:.0f}; other jobs on the machine {res['foreign_cpu_s']:.0f}"
+              + f" (of {(os.cpu_count() or 1) * res['wall_s']:.0f} core-s; machine {res['machine_busy_pct']:.0f} % busy)")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwritten: {args.out}")
+    return True
+
+
+def _tool_version(audit: list[str], env: dict[str, str]) -> str:
+    try:
+        return subprocess.run([*audit, "version"], capture_output=True, text=True, timeout=60, env=env).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return ""
 
