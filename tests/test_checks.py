@@ -190,3 +190,12 @@ def test_phone_screen_visibility_is_recorded_as_information():
     result = run_checks(site(home, service_page()), CRITERIA)["easy_to_find"]
     assert result.verdict is Verdict.PASS  # the verdict is the desktop's; the phone is information
     assert "phone screen (390x844): inside a hidden or collapsed container" in result.evidence[0].note
+
+
+def test_block_naming_the_service_with_an_address_or_hours_counts():
+    with_address = page(elements=(block("Kontaktcenter finns i Stadshuset, besöksadress Storgatan 12", landmark="footer", y=1900),))
+    with_hours = page(elements=(block("Kontaktcenter: öppettider måndag–fredag 8–16", landmark="main", y=500),))
+    bare = page(elements=(block("Kontaktcenter är en del av kommunens service", landmark="main", y=500),))
+    assert verdicts(site(with_address))["on_front_page"] is Verdict.PASS
+    assert verdicts(site(with_hours))["on_front_page"] is Verdict.PASS
+    assert verdicts(site(bare))["on_front_page"] is Verdict.FAIL

@@ -16,7 +16,12 @@ PHONE = re.compile(
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "8–16", "08.00–17.00", "9 till 15"; never the tail of a date such as 2026-03-02.
 TIME_RANGE = re.compile(r"(?<![\d-])\d{1,2}(?:[.:]\d{2})?\s?(?:-|–|—|till|til|to)\s?\d{1,2}(?:[.:]\d{2})?(?![\d-])")
-POSTCODE_OR_STREET = re.compile(r"\b\d{3}\s?\d{2}\b|\b\d{4}\b|\b[A-ZÅÄÖÆØ][\wåäöæøé]+(?:gatan|vägen|torget|gata|gate|gaten|vei|veien|vej|tie|katu|plads|torg|torget)\s?\d+")
+# A postcode ("123 45", "0150") or a street with its number ("Storgatan 12", "Kirkegata 3");
+# matched on folded text, so case-insensitive.
+POSTCODE_OR_STREET = re.compile(
+    r"\b\d{3}\s?\d{2}\b|\b\d{4}\b|\b\w+(?:gatan|vagen|torget|gata|gate|gaten|gata|vei|veien|vej|vegen|tie|katu|plads|torg|torv)\s?\d+",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

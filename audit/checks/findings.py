@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from audit.checks.channels import EMAIL, PHONE
+from audit.checks.channels import EMAIL, PHONE, find_channels
 from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import brand_label, is_news_url, normalise_url, same_site
 from audit.models import Element, PageSnapshot, SiteSnapshot
@@ -129,6 +129,14 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
     return found
 
 
+def _reachable(text: str, vocab: Vocabulary) -> bool:
+    """The block says how to reach the service: a phone number, e-mail, address or opening hours."""
+    if PHONE.search(text) or EMAIL.search(text):
+        return True
+    channels = find_channels(text, vocab)
+    return "address" in channels.found or bool(channels.hours)
+
+
 def _is_brand_link(el: Element, target: PageSnapshot, found: Findings) -> bool:
     same_label = bool(target.via_text) and fold(target.via_text) == fold(el.text or el.name)
     return same_label and any(m.page is target and m.how == "brand" for m in found.service_pages)
@@ -161,7 +169,7 @@ def _classify_home_element(
         return
     if el.kind == "block":
         terms = _service_terms(el.text, vocab)
-        if terms and (PHONE.search(el.text) or EMAIL.search(el.text)):
+        if terms and _reachable(el.text, vocab):
             reason = decoy_reason(el.text, "", home, vocab, el)
             if reason:
                 found.rejected.append((Match(home, el, terms, "block"), reason))
