@@ -46,8 +46,9 @@ def test_readme_documents_every_run_option():
 
 def test_missing_list_is_one_line_exit_1(tmp_path):
     result = _invoke("run", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "out"))
-    assert result.exit_code != 0
+    assert result.exit_code == 1
     assert "nope.csv" in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 def test_broken_phone_checks_stop_the_run_before_anything_is_written(tmp_path):

@@ -106,9 +106,10 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
     for page in site.pages:
         if page.depth > criteria.settings.max_depth:
             continue
-        terms = is_service_page(page, vocab) or _brand_page(page, vocab, site.municipality.name)
+        heading_terms = is_service_page(page, vocab)
+        terms = heading_terms or _brand_page(page, vocab, site.municipality.name)
         if terms:
-            found.service_pages.append(Match(page, None, terms, "heading" if is_service_page(page, vocab) else "brand"))
+            found.service_pages.append(Match(page, None, terms, "heading" if heading_terms else "brand"))
     service_urls = {normalise_url(m.page.final_url): m.page for m in found.service_pages}
     service_urls.update({normalise_url(m.page.via_url): m.page for m in found.service_pages if m.page.via_url})
     for el in home.elements:

@@ -30,14 +30,16 @@ class Person:
     text: str
 
 
-def _not_name_word(word: str, vocab: Vocabulary, stop: frozenset[str]) -> bool:
-    if fold(word) in stop:
-        return True
-    every_term = (
+def _title_terms(vocab: Vocabulary) -> tuple[str, ...]:
+    """Every word that marks a title or the service rather than a person's name."""
+    return (
         vocab.terms("service_entry") + vocab.terms("responsible_role") + vocab.terms("staff_role")
         + vocab.terms("unclear_role") + vocab.terms("contact_link") + vocab.terms("decoy")
     )
-    return bool(find_terms(word, every_term))
+
+
+def _not_name_word(word: str, titles: tuple[str, ...], stop: frozenset[str]) -> bool:
+    return fold(word) in stop or bool(find_terms(word, titles))
 
 
 def _names(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
@@ -46,17 +48,18 @@ def _names(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
     "Annika Persson Enhetschef", "Enhetschef Annika Persson" and "Laura Heikkinen Customer
     Service Manager" all give the person's name; a run with a title in the middle is no name.
     """
+    titles = _title_terms(vocab)  # once per block, not once per word
     out = []
     for m in NAME_RUN.finditer(text):
         words = m.group(1).split()
-        while words and _not_name_word(words[0], vocab, stop):
+        while words and _not_name_word(words[0], titles, stop):
             words.pop(0)
         # Cut at the first word from which the rest reads as a title ("Customer Service Manager").
         for i in range(2, len(words)):
-            if _not_name_word(" ".join(words[i:]), vocab, stop) or _not_name_word(words[i], vocab, stop):
+            if _not_name_word(" ".join(words[i:]), titles, stop) or _not_name_word(words[i], titles, stop):
                 words = words[:i]
                 break
-        if 2 <= len(words) <= 3 and not any(_not_name_word(w, vocab, stop) for w in words):
+        if 2 <= len(words) <= 3 and not any(_not_name_word(w, titles, stop) for w in words):
             out.append(" ".join(words))
     return out
 
