@@ -51,10 +51,19 @@ def inside(root: Path, relative: str) -> Path:
     return target
 
 
+def _file_mode() -> int:
+    """The mode an ordinary new file gets under the current umask (mkstemp alone gives 0600,
+    which breaks a published report whose screenshots the web server cannot read)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

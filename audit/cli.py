@@ -365,18 +365,46 @@ def demo_cmd(
 
 @app.command("calibrate")
 def calibrate_cmd(
-    run_dir: Annotated[Path, typer.Argument(help="A scored run folder.")],
-    labels: Annotated[Path, typer.Argument(help="CSV of human labels: id,status,<five criteria>.")],
+    target: Annotated[Path, typer.Argument(help="A labelled set (labels.csv + snapshots.json.gz) or a scored run folder.")],
+    labels: Annotated[Path | None, typer.Argument(help="For a run folder: CSV of human labels (id,status,<five criteria>).")] = None,
+    criteria: CriteriaOpt = None,
+    freeze_to: Annotated[Path | None, typer.Option("--freeze-to", help="Store the run's snapshots in this labelled set's folder.")] = None,
+    record: Annotated[bool, typer.Option("--record", help="Write the set's current figures to its expected.json (the floor a test keeps).")] = False,
+    recrawl: Annotated[bool, typer.Option("--recrawl", help="Serve the set's sites on 127.0.0.1, crawl them afresh and freeze the snapshots first.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compare the run's verdicts with human labels: agreement, confusion matrix, Cohen's kappa.
+    """Compare verdicts with human labels: agreement, confusion matrix, Cohen's kappa, silent errors.
 
-    Usage: audit calibrate reports/demo audit/demo/labels.csv
+    A labelled set is re-judged from its frozen snapshots, without a browser.
+
+    Usage: audit calibrate calibration/batch1
+           audit calibrate reports/demo calibration/demo/labels.csv
+           audit calibrate RUN_DIR --freeze-to calibration/batch1
     """
-    from audit.calibrate import calibrate, format_report
+    from audit.calibrate import EXPECTED, calibrate, calibrate_set, figures, format_report, freeze, is_set
     from audit.pipeline import load_results
 
-    report_data = calibrate(load_results(run_dir), labels)
+    if recrawl:
+        from audit.calibrate import recrawl as recrawl_set
+
+        count = recrawl_set(target, _criteria(criteria))
+        err.print(f"crawled and froze {count} site(s) into {target}")
+    if freeze_to is not None:
+        count = freeze(target, freeze_to)
+        err.print(f"froze {count} site(s) into {freeze_to}")
+        if not (freeze_to / "labels.csv").is_file():
+            return
+        target = freeze_to
+    if is_set(target):
+        report_data = calibrate_set(target, _criteria(criteria))
+        if record:
+            from audit.archive import write_json_atomic
+
+            write_json_atomic(target / EXPECTED, figures(report_data))
+    elif labels is not None:
+        report_data = calibrate(load_results(target), labels)
+    else:
+        raise AuditError(f"{target} is not a labelled set (labels.csv and snapshots.json.gz); give a LABELS file for a run folder")
     if as_json:
         sys.stdout.write(json.dumps(report_data, ensure_ascii=False, indent=1) + "\n")
     else:

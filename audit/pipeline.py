@@ -132,14 +132,11 @@ def _run_engine(
         asyncio.run(crawl_sites(todo, criteria, options, on_done))
 
 
-def score(
-    run_dir: Path, criteria: Criteria, *, phone_checks: dict[str, Any] | None = None,
-    overrides: dict[tuple[str, str], Any] | None = None, extra_run: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Score every archived site (stage 3-5) and write results.json; no network involved."""
-    meta, sites, missing = load_run(run_dir)
-    if missing:
-        raise AuditError(f"{len(missing)} municipality(ies) were never crawled (first: {missing[0].id}); finish the run with --resume")
+def score_sites(
+    sites: list[SiteSnapshot | CrawlFailure], criteria: Criteria, *, phone_checks: dict[str, Any] | None = None,
+    overrides: dict[tuple[str, str], Any] | None = None,
+) -> list[SiteResult]:
+    """Judge and score archived sites (stages 3-5), ranked; pure, no files and no network."""
     results: list[SiteResult] = []
     phone_checks = phone_checks or {}
     overrides = overrides or {}
@@ -153,16 +150,29 @@ def score(
             muni = replace(site.municipality, switchboard_phone=switchboard_from_site(site, criteria))
             site = replace(site, municipality=muni)
         results.append(score_site(site, run_checks(site, criteria), criteria, phone_checks.get(mid), own))
-    results = ranked_order(rank(results))
-    document = {
+    return ranked_order(rank(results))
+
+
+def results_document(meta: dict[str, Any], results: list[SiteResult], criteria: Criteria) -> dict[str, Any]:
+    """The content of results.json."""
+    return {
         "schema_version": RESULTS_SCHEMA_VERSION,
-        "run": {
-            **meta, **(extra_run or {}),
-            "rubric_version": criteria.rubric_version, "tool_version": __version__, "scored_at": _now(),
-        },
+        "run": {**meta, "rubric_version": criteria.rubric_version, "tool_version": __version__, "scored_at": _now()},
         "criteria": [c.to_dict() for c in criteria.criteria],
         "results": [to_jsonable(r) for r in results],
     }
+
+
+def score(
+    run_dir: Path, criteria: Criteria, *, phone_checks: dict[str, Any] | None = None,
+    overrides: dict[tuple[str, str], Any] | None = None, extra_run: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Score every archived site (stage 3-5) and write results.json; no network involved."""
+    meta, sites, missing = load_run(run_dir)
+    if missing:
+        raise AuditError(f"{len(missing)} municipality(ies) were never crawled (first: {missing[0].id}); finish the run with --resume")
+    results = score_sites(sites, criteria, phone_checks=phone_checks, overrides=overrides)
+    document = results_document({**meta, **(extra_run or {})}, results, criteria)
     write_json_atomic(run_dir / "results.json", document)
     return document
 

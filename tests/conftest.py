@@ -38,6 +38,6 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The harder labelled corpus in tests/corpus, crawled and scored."""
-    corpus = ROOT / "tests" / "corpus"
+    """The harder labelled corpus in calibration/corpus, crawled and scored."""
+    corpus = ROOT / "calibration" / "corpus"
     return _crawl_corpus(corpus / "sites", corpus / "municipalities.csv", None, tmp_path_factory.mktemp("corpus"))

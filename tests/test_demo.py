@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 
 from audit.calibrate import calibrate
 from audit.cli import app
-from audit.demo import LABELS
 
 pytestmark = pytest.mark.browser
-CORPUS_LABELS = Path(__file__).parent / "corpus" / "labels.csv"
+CALIBRATION = Path(__file__).resolve().parents[1] / "calibration"
+LABELS = CALIBRATION / "demo" / "labels.csv"
+CORPUS_LABELS = CALIBRATION / "corpus" / "labels.csv"
 CONTRACT = "id,name,status,entry_exists,on_front_page,easy_to_find,explains_help,responsible_person,score,rank"
 
 

@@ -17,7 +17,6 @@ DEMO_DIR = Path(__file__).parent
 SITES = DEMO_DIR / "sites"
 MUNICIPALITIES = DEMO_DIR / "municipalities.csv"
 PHONE_CHECKS = DEMO_DIR / "phone_checks.csv"
-LABELS = DEMO_DIR / "labels.csv"
 
 
 def materialise_list(template: Path, target: Path, port: int, closed_port: int) -> Path:

@@ -19,6 +19,14 @@ Routing contract:
   - ``charset`` (string or null): the charset in the Content-Type of text responses; ``null``
     sends ``text/html`` with no charset at all (for Latin-1 pages that declare it in a meta tag).
     Absent means ``utf-8``.
+  - ``delay_ms`` (int): wait this long before answering an HTML request (a slow CMS);
+  - ``trickle`` (object ``{"chunks": N, "interval_ms": M}``): send an HTML body in N pieces,
+    M ms apart (slow chunked HTML; the headers go out at once);
+  - ``rate_limit`` (object ``{"first": N, "retry_after": S}``): the first N HTML requests to the
+    site get ``429 Too Many Requests`` with ``Retry-After: S``, later ones are served normally;
+  - ``paths`` (object): per-path overrides keyed by the request path (``"/kontakt/"``), each
+    with any of ``status``, ``headers``, ``delay_ms``, ``trickle``; a ``Location`` header with a
+    3xx status makes a redirect, whether or not a file exists at that path.
 
 * In HTML responses the literal text ``{port}`` is replaced by the server's port, so a static page
   can link to a sibling site (``http://solvik-energi.localhost:{port}/``) whatever port was chosen.
@@ -33,6 +41,7 @@ import re
 import socket
 import sys
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -73,6 +82,31 @@ class _SiteSettings:
         self.headers: dict[str, str] = {str(k): str(v) for k, v in headers.items()}
         charset = data.get("charset", "utf-8")
         self.charset: str | None = None if charset is None else str(charset)
+        self.delay_ms: int = int(data.get("delay_ms", 0))
+        trickle = data.get("trickle") or {}
+        self.chunks: int = max(1, int(trickle.get("chunks", 1)))
+        self.interval_ms: int = int(trickle.get("interval_ms", 0))
+        limit = data.get("rate_limit") or {}
+        self.limited_first: int = int(limit.get("first", 0))
+        self.retry_after: str = str(limit.get("retry_after", 1))
+        self.paths: dict[str, dict[str, Any]] = dict(data.get("paths") or {})
+
+    def for_path(self, path: str) -> _SiteSettings:
+        """These settings with the overrides of ``path`` applied (``self`` when there are none)."""
+        extra = self.paths.get(path)
+        if not extra:
+            return self
+        merged = _SiteSettings({})
+        merged.__dict__.update(self.__dict__)
+        if "status" in extra:
+            merged.status = int(extra["status"])
+        merged.headers = {**self.headers, **{str(k): str(v) for k, v in (extra.get("headers") or {}).items()}}
+        merged.delay_ms = int(extra.get("delay_ms", self.delay_ms))
+        trickle = extra.get("trickle")
+        if trickle:
+            merged.chunks = max(1, int(trickle.get("chunks", 1)))
+            merged.interval_ms = int(trickle.get("interval_ms", 0))
+        return merged
 
     @classmethod
     def load(cls, site_dir: Path) -> _SiteSettings:
@@ -93,7 +127,15 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], root: Path) -> None:
         self.root = root.resolve()
+        self.html_requests: dict[str, int] = {}  # per site, for ``rate_limit``
+        self.counter_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def count_html_request(self, site: str) -> int:
+        """How many HTML requests the site has had, this one included."""
+        with self.counter_lock:
+            self.html_requests[site] = self.html_requests.get(site, 0) + 1
+            return self.html_requests[site]
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A browser that drops a connection mid-response is normal; anything else is reported."""
@@ -127,6 +169,10 @@ class _Handler(BaseHTTPRequestHandler):
         if SETTINGS_FILE in parts:
             self._plain(HTTPStatus.NOT_FOUND, "Not found", send_body)
             return
+        settings = _SiteSettings.load(site_dir).for_path(raw_path)
+        if 300 <= settings.status < 400 and "Location" in settings.headers:
+            self._redirect(settings, send_body)
+            return
         target = (site_dir.joinpath(*parts) if parts else site_dir).resolve()
         if target != site_dir and not target.is_relative_to(site_dir):
             self._plain(HTTPStatus.NOT_FOUND, "Not found", send_body)
@@ -142,12 +188,16 @@ class _Handler(BaseHTTPRequestHandler):
         if not target.is_file():
             self._plain(HTTPStatus.NOT_FOUND, "Not found", send_body)
             return
-        settings = _SiteSettings.load(site_dir)
         body = target.read_bytes()
         ctype = CONTENT_TYPES.get(target.suffix.lower(), "application/octet-stream")
         is_html = ctype == "text/html"
         status = HTTPStatus.OK
         if is_html:
+            if settings.delay_ms:
+                time.sleep(settings.delay_ms / 1000)
+            if settings.limited_first and self.server.count_html_request(site_dir.name) <= settings.limited_first:
+                self._rate_limited(settings, send_body)
+                return
             body = body.replace(
                 b"{port}", str(self.server.server_address[1]).encode("ascii")
             )
@@ -161,6 +211,37 @@ class _Handler(BaseHTTPRequestHandler):
         if is_html:
             for name, value in settings.headers.items():
                 self.send_header(name, value)
+        self.end_headers()
+        if not send_body:
+            return
+        if is_html and settings.chunks > 1:
+            self._trickle(body, settings)
+        else:
+            self.wfile.write(body)
+
+    def _trickle(self, body: bytes, settings: _SiteSettings) -> None:
+        """Write the body in ``settings.chunks`` pieces with a pause between them."""
+        size = -(-len(body) // settings.chunks)
+        for start in range(0, len(body), size):
+            if start:
+                time.sleep(settings.interval_ms / 1000)
+            self.wfile.write(body[start : start + size])
+            self.wfile.flush()
+
+    def _redirect(self, settings: _SiteSettings, send_body: bool) -> None:
+        location = settings.headers["Location"].replace("{port}", str(self.server.server_address[1]))
+        self.send_response(settings.status)
+        for name, value in settings.headers.items():
+            self.send_header(name, location if name == "Location" else value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _rate_limited(self, settings: _SiteSettings, send_body: bool) -> None:
+        body = b"<html><body><h1>429 Too Many Requests</h1></body></html>"
+        self.send_response(HTTPStatus.TOO_MANY_REQUESTS)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Retry-After", settings.retry_after)
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if send_body:
             self.wfile.write(body)
