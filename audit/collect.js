@@ -14,8 +14,16 @@
   // The parent, crossing from a shadow root to its host, so landmarks and hiding are seen
   // through web components.
   const up = (n) => n.parentElement || (n.getRootNode && n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
-  // News items and articles: a mention of the service there is not an entry.
-  const ARTICLE = "article, [class*=news], [class*=nyhet], [class*=aktuel], [class*=uutis], [class*=nyhed], [class*=ajankoht]";
+  // Facts for telling news from page content (the checks decide; nothing is judged here).
+  // Many CMSs (WordPress, Sitevision, Drupal) wrap every page's own content in <article>, so an
+  // <article> alone says nothing: what marks news is a region named or headed as news, or a
+  // dated item that is not the page's main content.
+  const fold = (s) => (s || "").toLowerCase().replace(/æ/g, "ae").replace(/ø/g, "o").replace(/ß/g, "ss")
+    .normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
+  const NEWS_WORDS = (opts.newsWords || []);
+  const NEWS_CLASS = /news(?!letter)|nyhet|aktuel|uutis|nyhed|ajankoht|pressmedd|pressemeld|tiedote/;
+  const DATE_TEXT = /\b\d{1,2}[./]\d{1,2}[./](19|20)\d{2}\b|\b(19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}\.? ?(jan|feb|mar|apr|maj|may|mai|jun|jul|aug|sep|okt|oct|nov|dec|tammi|helmi|maalis|huhti|touko|kesa|heina|elo|syys|loka|marras|joulu)[a-z]*\.? (19|20)\d{2}\b/;
+  const ITEM = "article, li, [class*=card], [class*=teaser], [class*=item], [class*=post], [class*=entry]";
 
   const landmarkOf = (el) => {
     for (let n = el; n && n.nodeType === 1; n = up(n)) {
@@ -108,6 +116,53 @@
     return true;
   };
 
+  const firstH1 = document.querySelector("h1");
+  const articles = document.querySelectorAll("article");
+  const mainArticle = (firstH1 && firstH1.closest("article")) || (articles.length === 1 ? articles[0] : null);
+  // Regions headed as news ("Nyheter", "Aktuellt", "Uutiset"): the heading's own section, or the
+  // siblings that follow it up to the next heading of its rank when the section holds others.
+  const newsRegions = new Set();
+  const headedAsNews = (h) => { const t = fold(h.innerText || h.textContent); return NEWS_WORDS.some((w) => t === w || t.startsWith(w + " ")); };
+  for (const h of document.querySelectorAll("h1, h2, h3, h4")) {
+    if (!headedAsNews(h)) continue;
+    let box = h.parentElement;
+    while (box && box !== document.body && box.tagName !== "MAIN" && fold(box.innerText) === fold(h.innerText) && box.parentElement) box = box.parentElement;
+    if (!box) continue;
+    const rivals = Array.from(box.querySelectorAll("h1, h2, h3")).filter((o) => o !== h && !h.contains(o) && (o.tagName <= h.tagName));
+    if (box === document.body || box.tagName === "MAIN" || rivals.length) {
+      let anchor = h;
+      while (anchor.parentElement && anchor.parentElement !== box) anchor = anchor.parentElement;
+      for (let n = anchor.nextElementSibling; n; n = n.nextElementSibling) {
+        if (n.matches("h1, h2, h3") || n.querySelector(h.tagName)) break;
+        newsRegions.add(n);
+      }
+    } else {
+      newsRegions.add(box);
+    }
+  }
+  const newsMemo = new Map();
+  const inNewsRegion = (el) => {
+    for (let n = el; n && n.nodeType === 1 && n !== document.body && n !== document.documentElement; n = up(n)) {
+      if (newsMemo.has(n)) return newsMemo.get(n);
+      if (n === mainArticle || n.tagName === "MAIN") break;
+      const named = NEWS_CLASS.test(((n.id || "") + " " + (typeof n.className === "string" ? n.className : "")).toLowerCase());
+      if (newsRegions.has(n) || named) { newsMemo.set(el, true); return true; }
+    }
+    newsMemo.set(el, false);
+    return false;
+  };
+  const dated = (el) => {
+    const item = el.closest(ITEM);
+    if (!item || item === mainArticle || item.contains(firstH1)) return false;
+    if (item.querySelector("time")) return true;
+    const t = fold(item.innerText || "");
+    return t.length < 800 && DATE_TEXT.test(t);
+  };
+  const articleFacts = (el) => {
+    const a = el.closest("article");
+    return {in_article: !!a, article_main: !!a && a === mainArticle, dated: dated(el), news_region: inNewsRegion(el)};
+  };
+
   const describe = (el, kind) => {
     const r = el.getBoundingClientRect();
     const st = getComputedStyle(el);
@@ -121,9 +176,26 @@
       box: {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height},
       visible, hidden_container: hidden, covered: visible ? covered(el, r) : false,
       font_size: parseFloat(st.fontSize) || 0, selector: selectorOf(el),
-      in_article: !!el.closest(ARTICLE),
+      ...articleFacts(el),
     };
   };
+
+  // What the page says of its own type: a news article announces itself in its metadata.
+  function pageSignals() {
+    const signals = [];
+    if (document.querySelector("meta[property='article:published_time'], meta[name='article:published_time']")) signals.push("published_time");
+    const og = document.querySelector("meta[property='og:type']");
+    if (og && og.content) signals.push("og:" + og.content.trim().toLowerCase().slice(0, 40));
+    for (const s of document.querySelectorAll("script[type='application/ld+json']")) {
+      try {
+        const walk = (v) => { if (Array.isArray(v)) v.forEach(walk); else if (v && typeof v === "object") { if (v["@type"]) [].concat(v["@type"]).forEach((t) => signals.push("ld:" + String(t).slice(0, 40))); if (v["@graph"]) walk(v["@graph"]); } };
+        walk(JSON.parse(s.textContent));
+      } catch (e) { /* invalid JSON-LD says nothing */ }
+    }
+    const body = document.body ? (typeof document.body.className === "string" ? document.body.className : "") : "";
+    for (const c of body.split(/\s+/)) if (/^(single-post|single-news|node--type-news|node-type-news|page-node-type-news|post-template)/.test(c)) signals.push("body:" + c.slice(0, 40));
+    return signals.slice(0, 20);
+  }
 
   // Elements in the document and in every open shadow root (web-component menus and banners).
   const roots = [document];
@@ -133,7 +205,8 @@
   const all = (selector) => roots.flatMap((r) => Array.from(r.querySelectorAll(selector)));
 
   const out = {elements: [], headings: [], title: document.title || "", lang: document.documentElement.lang || "",
-               text: "", frameset: !!document.querySelector("frameset"), scrollHeight: document.documentElement.scrollHeight};
+               text: "", frameset: !!document.querySelector("frameset"), scrollHeight: document.documentElement.scrollHeight,
+               news_signals: pageSignals()};
   const clickable = all("a[href], button, [role=button], [role=link], input[type=submit], input[type=button], area[href]");
   for (const el of clickable) {
     if (out.elements.length >= MAX_LINKS) break;
@@ -143,7 +216,7 @@
   for (const h of all("h1,h2,h3,h4,h5,h6,[role=heading]")) {
     const t = norm(h.innerText || h.textContent);
     if (t) out.headings.push({level: parseInt(h.getAttribute("aria-level") || h.tagName.slice(1)) || 2, text: t.slice(0, 300),
-                              in_article: !!h.closest(ARTICLE)});
+                              ...articleFacts(h)});
   }
   // Short blocks of text: the smallest containers that hold a line such as "Kontaktcenter 021-39 00 00".
   const BLOCK = "p, li, address, dd, dt, td, th, figcaption, blockquote, div, section, span, strong";

@@ -41,6 +41,7 @@ from audit.models import (
     SiteStatus,
 )
 from audit.netguard import private_reason
+from audit.service_page import is_service_page, presents_as_service
 from audit.text import find_terms, fold
 
 _COLLECT_JS = Path(__file__).with_name("collect.js").read_text(encoding="utf-8")
@@ -371,16 +372,19 @@ class SiteCrawler:
             still = await page.locator(f"[data-audit-consent='{int(cand['index'])}']").first.is_visible(timeout=1000)
         return ConsentAction(found=True, clicked=cand["text"], closed=not still, detail="" if not still else "the banner stayed visible after the click")
 
+    def _collect_args(self, links_only: bool) -> dict[str, Any]:
+        return {"linksOnly": links_only, "newsWords": list(self.vocab.news_heading)}
+
     async def _collect(self, page: Page, *, links_only: bool = False) -> dict[str, Any]:
         """Run the collector in the main frame and every frame, offsetting frame boxes."""
-        data: dict[str, Any] = json.loads(await page.evaluate(_COLLECT_JS, {"linksOnly": links_only}))
+        data: dict[str, Any] = json.loads(await page.evaluate(_COLLECT_JS, self._collect_args(links_only)))
         for frame in page.frames[1:]:
             if frame.url in ("", "about:blank") or not frame.url.startswith("http"):
                 continue  # a frame whose navigation has not committed (or an ad slot) has nothing to read
             try:
                 owner = await _bounded(frame.frame_element(), 2.0)
                 box = await owner.bounding_box() if owner else None
-                raw = await _bounded(frame.evaluate(_COLLECT_JS, {"linksOnly": links_only}), 2.0)
+                raw = await _bounded(frame.evaluate(_COLLECT_JS, self._collect_args(links_only)), 2.0)
                 sub = json.loads(raw) if raw else None
             except PlaywrightError:
                 continue  # detached frames are out of reach
@@ -425,7 +429,7 @@ class SiteCrawler:
             url=via[1] or self.muni.url, final_url=page.url, depth=depth,
             status=resp.status if resp else 0, title=data["title"][:500], lang=data["lang"][:20],
             via_text=via[0], via_url=via[1], parent_url=parent,
-            headings=tuple(Heading(h["level"], h["text"], bool(h.get("in_article"))) for h in data["headings"]),
+            headings=tuple(_heading(h) for h in data["headings"]), news_signals=tuple(data.get("news_signals", ())),
             elements=tuple(_element(e) for e in data["elements"]),
             text=data["text"], main_text=data.get("main_text", ""), redirect_chain=chain,
             content_type=headers.get("content-type", ""), html_file=f"{name}.html",
@@ -456,7 +460,7 @@ class SiteCrawler:
         try:
             await page.set_viewport_size({"width": w, "height": h})
             await page.wait_for_timeout(150)
-            data = json.loads(await page.evaluate(_COLLECT_JS, {"linksOnly": True}))
+            data = json.loads(await page.evaluate(_COLLECT_JS, self._collect_args(True)))
             return tuple(_element(e) for e in data["elements"])
         except PlaywrightError:
             return ()
@@ -513,8 +517,8 @@ class SiteCrawler:
 
 
 def _names_service(snap: PageSnapshot, criteria: Criteria) -> bool:
-    terms = criteria.vocabulary.terms("service_entry")
-    return bool(find_terms(snap.title, terms)) or any(find_terms(h.text, terms) for h in snap.headings if h.level <= 3)
+    vocab = criteria.vocabulary
+    return bool(is_service_page(snap, vocab)) or bool(snap.depth == 1 and presents_as_service(snap.via_text, snap, vocab))
 
 
 def _redirect_chain(resp: Response | None) -> tuple[str, ...]:
@@ -535,6 +539,14 @@ def _element(raw: dict[str, Any]) -> Element:
         visible=bool(raw.get("visible")), hidden_container=bool(raw.get("hidden_container")),
         covered=bool(raw.get("covered")), font_size=float(raw.get("font_size") or 0),
         selector=raw.get("selector", ""), in_article=bool(raw.get("in_article")), frame=raw.get("frame", ""),
+        article_main=bool(raw.get("article_main")), dated=bool(raw.get("dated")), news_region=bool(raw.get("news_region")),
+    )
+
+
+def _heading(raw: dict[str, Any]) -> Heading:
+    return Heading(
+        raw["level"], raw["text"], in_article=bool(raw.get("in_article")), article_main=bool(raw.get("article_main")),
+        dated=bool(raw.get("dated")), news_region=bool(raw.get("news_region")),
     )
 
 

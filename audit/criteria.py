@@ -81,6 +81,7 @@ class Vocabulary:
     per_language: dict[str, dict[str, tuple[str, ...]]]
     channels: dict[str, tuple[str, ...]]
     news_path: tuple[str, ...]
+    news_heading: tuple[str, ...]
     brand_hint: tuple[str, ...]
     browse_first: tuple[str, ...]
     consent_banner: tuple[str, ...]
@@ -355,7 +356,7 @@ def _word_list(name: str, where: str, raw: Any, problems: list[Problem]) -> tupl
 
 
 def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabulary | None:
-    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "brand_hint", "browse_first", "consent"}
+    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "news_heading", "brand_hint", "browse_first", "consent"}
     if not isinstance(raw, dict):
         problems.append(Problem(name, "must be a mapping", field="vocabulary"))
         return None
@@ -404,6 +405,7 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
         per_language=per_language,
         channels=channels,
         news_path=_word_list(name, "vocabulary.news_path", raw.get("news_path"), problems),
+        news_heading=_word_list(name, "vocabulary.news_heading", raw.get("news_heading"), problems),
         brand_hint=_word_list(name, "vocabulary.brand_hint", raw.get("brand_hint"), problems),
         browse_first=_word_list(name, "vocabulary.browse_first", raw.get("browse_first"), problems),
         consent_banner=_word_list(name, "vocabulary.consent.banner", consent.get("banner"), problems),

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from audit.criteria import Vocabulary
 from audit.models import Element
+from audit.news import is_news_item, is_news_url
 from audit.text import find_terms, fold
 
 # Words in link texts or URLs of organisation and staff pages (where a manager may be named).
@@ -46,11 +47,6 @@ def normalise_url(url: str) -> str:
     """Drop the fragment so the same page is not opened twice."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
-
-
-def is_news_url(url: str, vocab: Vocabulary) -> bool:
-    segments = [fold(s) for s in urlsplit(url).path.split("/") if s]
-    return any(seg in vocab.news_path or seg.split("-")[0] in vocab.news_path for seg in segments[:-1] or segments)
 
 
 def _brand_like(link: Element, vocab: Vocabulary, municipality: str) -> bool:
@@ -97,7 +93,7 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
         return None
     if find_terms(label, vocab.terms("decoy")) or find_terms(label, vocab.terms("switchboard"), whole_word=True):
         score -= 8
-    if is_news_url(link.href, vocab) or link.in_article:
+    if is_news_url(link.href, vocab) or is_news_item(link):
         score -= 6
     if link.landmark in ("header", "nav"):
         score += 1

@@ -102,6 +102,9 @@ class Element:
     visibility:hidden, aria-hidden, a closed ``details``/menu, zero size with overflow hidden).
     ``covered`` is true when the element at the box centre is neither this element nor inside it.
     ``frame`` is the URL of the frame the element lives in, empty for the main document.
+    ``in_article`` (inside an ``<article>``), ``article_main`` (that article is the page's main
+    content), ``dated`` (its item or card carries a date) and ``news_region`` (it sits in a region
+    named or headed as news) are the raw facts from which the checks tell news from content.
     """
 
     kind: str
@@ -117,6 +120,9 @@ class Element:
     selector: str = ""
     in_article: bool = False
     frame: str = ""
+    article_main: bool = False
+    dated: bool = False
+    news_region: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,9 @@ class Heading:
     level: int
     text: str
     in_article: bool = False
+    article_main: bool = False
+    dated: bool = False
+    news_region: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,8 @@ class PageSnapshot:
     mobile_elements: tuple[Element, ...] = ()
     viewport: tuple[int, int] = (1366, 768)
     flags: tuple[str, ...] = ()
+    # What the page says of its own type ("published_time", "og:article", "ld:NewsArticle").
+    news_signals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ CRITERIA: Criteria = load_criteria(Path(__file__).resolve().parents[1] / "criter
 
 def link(text: str, href: str = "", *, landmark: str = "header", y: float = 20, name: str = "", font: float = 16,
          hidden: bool = False, covered: bool = False, visible: bool = True, width: float = 120, height: float = 24,
-         kind: str = "link", in_article: bool = False) -> Element:
+         kind: str = "link", in_article: bool = False, dated: bool = False, news_region: bool = False) -> Element:
     return Element(kind=kind, text=text, name=name, href=href if href.startswith("http") or not href else BASE + href.lstrip("/"),
                    landmark=landmark, box=Box(100, y, width, height), visible=visible, hidden_container=hidden,
-                   covered=covered, font_size=font, selector=f"a.{text[:8]}", in_article=in_article)
+                   covered=covered, font_size=font, selector=f"a.{text[:8]}", in_article=in_article,
+                   dated=dated, news_region=news_region)
 
 
 def block(text: str, *, landmark: str = "main", y: float = 400) -> Element:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from builders import BASE, CRITERIA, block, link, page, site
 
 from audit.checks import run_checks
-from audit.models import Verdict
+from audit.models import Heading, PageSnapshot, Verdict
 
 SERVICE_TEXT = ("Kontaktcenter. Vi hjälper dig med frågor om skola, bygglov och avfall. "
                 "Ring 0123-45 67 00 eller mejla kontaktcenter@solby.se.")
@@ -116,7 +116,7 @@ def test_decoys_do_not_count():
         link("Kundtjänst vatten och avfall", "va/"),
         link("Kundservice", "http://solby-energi.example/kundservice"),
         link("Statens servicecenter", "http://statens.example/"),
-        link("Kontaktcentret har stängt under julen", "nyheter/jul/", landmark="main", in_article=True),
+        link("Kontaktcentret har stängt under julen", "nyheter/jul/", landmark="main", in_article=True, dated=True),
         block("Växel 0123-45 67 89", landmark="footer"),
     )
     v = run_checks(site(page(elements=decoys)), CRITERIA)
@@ -131,6 +131,57 @@ def test_brand_name_counts_when_its_page_presents_it_as_the_service():
                  text="KomIn är Solby kommuns medborgarkontor. Vi hjälper dig med frågor om allt. Telefon 0123-11 22 33, e-post komin@solby.se")
     v = verdicts(site(home, brand))
     assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS and v["explains_help"] is Verdict.PASS
+
+
+def test_brand_link_counts_when_its_page_heading_names_the_service_too():
+    # The page's heading names the service as well as the brand ("KomIn – kommunens
+    # medborgarkontor"): a front-page entry either way.
+    home = page(elements=(link("KomIn", "komin/"),))
+    brand = page("komin/", depth=1, title="KomIn – Solby kommun", headings=("KomIn – kommunens medborgarkontor",),
+                 via_text="KomIn", parent=BASE, text="Vi hjälper dig med frågor om allt. Telefon 0123-11 22 33, e-post komin@solby.se")
+    v = verdicts(site(home, brand))
+    assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS and v["easy_to_find"] is Verdict.PASS
+
+
+def test_a_link_to_a_service_page_that_does_not_present_its_label_is_no_brand():
+    # "Bygga och bo" leads to a page that mentions the contact centre only in passing.
+    home = page(elements=(link("Bygga och bo", "bygga/"),))
+    section = page("bygga/", depth=1, title="Bygga och bo", headings=("Bygga och bo", "Kontaktcenter"),
+                   via_text="Bygga och bo", parent=BASE, text="Bygga och bo. Frågor? Ring vårt kontaktcenter.")
+    v = verdicts(site(home, section))
+    assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.FAIL
+
+
+def test_page_content_wrapped_in_article_is_not_news():
+    # WordPress/Sitevision/Drupal: every page's own content sits in <article>. The section page's
+    # link to the service page (two clicks deep) counts; its heading is no news heading.
+    home = page(elements=(link("Kommun och politik", "kommun/"),))
+    section = page("kommun/", depth=1, title="Kommun och politik", via_text="Kommun och politik", parent=BASE,
+                   elements=(link("Kontaktcenter", "kommun/kontaktcenter/", landmark="main", in_article=True),))
+    svc = PageSnapshot(url=BASE + "kommun/kontaktcenter/", final_url=BASE + "kommun/kontaktcenter/", depth=2, status=200,
+                       title="Solby kommun", headings=(Heading(1, "Kontaktcenter", in_article=True, article_main=True),),
+                       text="Vi hjälper dig", main_text="Vi hjälper dig", via_text="Kontaktcenter", parent_url=BASE + "kommun/")
+    v = verdicts(site(home, section, svc))
+    assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.FAIL
+    only_link = verdicts(site(home, section))
+    assert only_link["entry_exists"] is Verdict.PASS  # the link on the depth-1 page names it
+
+
+def test_dated_items_and_news_regions_are_news():
+    home = page(elements=(
+        link("Kontaktcenter får nya öppettider", "kontaktcenter-oppettider/", landmark="main", in_article=True, dated=True),
+        link("Kontaktcenter stänger tidigt", "stanger/", landmark="main", news_region=True),
+    ))
+    v = run_checks(site(home), CRITERIA)
+    assert v["entry_exists"].verdict is Verdict.FAIL and "news" in v["entry_exists"].reason
+
+
+def test_a_page_declaring_itself_a_news_article_is_no_service_page():
+    home = page(elements=(link("Aktuellt", "aktuellt-1/"),))
+    news = PageSnapshot(url=BASE + "sommar/", final_url=BASE + "sommar/", depth=1, status=200, title="Kontaktcenter i sommar",
+                        headings=(Heading(1, "Kontaktcenter i sommar"),), text="x", main_text="x", via_text="Aktuellt",
+                        parent_url=BASE, news_signals=("published_time", "og:article"))
+    assert verdicts(site(home, news))["entry_exists"] is Verdict.FAIL
 
 
 def test_brand_name_without_service_presentation_does_not_count():

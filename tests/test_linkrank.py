@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from audit.criteria import Vocabulary, default_criteria_path, load_criteria
-from audit.linkrank import is_news_url, normalise_url, rank_links, same_site, score_link
+from audit.linkrank import normalise_url, rank_links, same_site, score_link
+from audit.news import is_news_url
 from audit.models import Element
 
 BASE = "https://www.solby.example/"
@@ -17,9 +18,9 @@ def vocab() -> Vocabulary:
 
 
 def _link(text: str, href: str, landmark: str = "main", *, name: str = "", kind: str = "link",
-          in_article: bool = False) -> Element:
+          in_article: bool = False, dated: bool = False, news_region: bool = False) -> Element:
     url = href if ":" in href or not href else BASE + href.lstrip("/")
-    return Element(kind=kind, text=text, name=name, href=url, landmark=landmark, in_article=in_article)
+    return Element(kind=kind, text=text, name=name, href=url, landmark=landmark, in_article=in_article, dated=dated, news_region=news_region)
 
 
 def test_service_link_beats_contact_link_beats_the_rest(vocab: Vocabulary) -> None:
@@ -68,7 +69,7 @@ def test_links_never_followed(vocab: Vocabulary, link: Element) -> None:
 def test_news_and_decoys_are_penalised(vocab: Vocabulary) -> None:
     plain = _link("Kundtjänst", "/kundtjanst")
     news = _link("Kundtjänst har nya öppettider", "/nyheter/kundtjanst-har-nya-oppettider")
-    article = _link("Kundtjänst", "/kundtjanst-2", in_article=True)
+    article = _link("Kundtjänst", "/kundtjanst-2", in_article=True, dated=True)
     decoy = _link("Kundtjänst vatten och avfall", "/va")
     ranked = rank_links((decoy, news, article, plain), BASE, vocab)
     scores = {c.url.removeprefix(BASE): c.score for c in ranked}
@@ -76,6 +77,15 @@ def test_news_and_decoys_are_penalised(vocab: Vocabulary) -> None:
     assert scores["nyheter/kundtjanst-har-nya-oppettider"] < scores["kundtjanst"]
     assert scores["kundtjanst-2"] < scores["kundtjanst"]
     assert scores["va"] < scores["nyheter/kundtjanst-har-nya-oppettider"]
+
+
+def test_a_link_in_the_pages_own_article_is_not_news(vocab: Vocabulary) -> None:
+    # WordPress, Sitevision and Drupal wrap every page's content in <article>: that alone is no news.
+    wrapped = _link("Kundtjänst", "/kundtjanst", in_article=True)
+    plain = _link("Kundtjänst", "/kundtjanst-b")
+    assert score_link(wrapped, BASE, vocab, from_service_page=False).score == score_link(plain, BASE, vocab, from_service_page=False).score
+    in_news_list = _link("Kundtjänst", "/kundtjanst-c", news_region=True)
+    assert score_link(in_news_list, BASE, vocab, from_service_page=False).score < score_link(plain, BASE, vocab, from_service_page=False).score
 
 
 def test_switchboard_and_plain_news_contact_are_dropped(vocab: Vocabulary) -> None:

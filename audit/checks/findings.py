@@ -8,14 +8,15 @@ accepted or rejected (decoys are kept as evidence for a fail).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from audit.checks.channels import EMAIL, PHONE, find_channels
 from audit.criteria import Criteria, Vocabulary
-from audit.linkrank import brand_label, is_news_url, normalise_url, same_site
+from audit.linkrank import normalise_url, same_site
 from audit.models import Element, PageSnapshot, SiteSnapshot
-from audit.text import find_terms, fold
+from audit.news import is_news_item, is_news_page, is_news_url
+from audit.service_page import is_service_page, presents_as_service, service_terms
+from audit.text import find_terms
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,7 @@ class Findings:
         return [*self.entries, *self.contact_routes, *self.blocks]
 
 
-def _service_terms(text: str, vocab: Vocabulary) -> tuple[str, ...]:
-    return find_terms(text, vocab.terms("service_entry"))
+_service_terms = service_terms
 
 
 def decoy_reason(text: str, href: str, page: PageSnapshot, vocab: Vocabulary, element: Element | None = None) -> str:
@@ -58,7 +58,7 @@ def decoy_reason(text: str, href: str, page: PageSnapshot, vocab: Vocabulary, el
         return "leads to another organisation's site"
     if href and is_news_url(href, vocab):
         return "a news item that mentions the service"
-    if element is not None and element.in_article:
+    if element is not None and is_news_item(element):
         return "a news item that mentions the service"
     return ""
 
@@ -72,30 +72,11 @@ def _pages_by_url(site: SiteSnapshot) -> dict[str, PageSnapshot]:
     return out
 
 
-def is_service_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
-    """The words by which the page's title or a heading names the service ('' when it does not)."""
-    if page.depth > 0 and is_news_url(page.final_url, vocab):
+def _brand_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
+    """A page one click from the homepage that presents the link's label as the service."""
+    if page.depth != 1 or not page.via_text or _service_terms(page.via_text, vocab):
         return ()
-    headings = [h.text for h in page.headings if h.level <= 3 and not h.in_article]
-    for text in [page.title if page.depth > 0 else "", *headings]:
-        terms = _service_terms(text, vocab)
-        if terms and not find_terms(text, vocab.terms("decoy")):
-            return terms
-    return ()
-
-
-def _brand_page(page: PageSnapshot, vocab: Vocabulary, municipality: str) -> tuple[str, ...]:
-    """A page reached by a brand-named link ("KomIn") that presents itself as the service:
-    one sentence of its introduction names both the brand and the service."""
-    if page.depth != 1 or not brand_label(page.via_text, vocab, municipality) or _service_terms(page.via_text, vocab):
-        return ()
-    brand = fold(page.via_text)
-    intro = (page.main_text or page.text)[:800]
-    for sentence in re.split(r"(?<=[.!?])\s+", intro):
-        terms = _service_terms(sentence, vocab)
-        if terms and brand in fold(sentence) and not find_terms(sentence, vocab.terms("decoy")):
-            return terms
-    return ()
+    return presents_as_service(page.via_text, page, vocab)
 
 
 def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
@@ -107,7 +88,7 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
         if page.depth > criteria.settings.max_depth:
             continue
         heading_terms = is_service_page(page, vocab)
-        terms = heading_terms or _brand_page(page, vocab, site.municipality.name)
+        terms = heading_terms or _brand_page(page, vocab)
         if terms:
             found.service_pages.append(Match(page, None, terms, "heading" if heading_terms else "brand"))
     service_urls = {normalise_url(m.page.final_url): m.page for m in found.service_pages}
@@ -120,7 +101,7 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
                 if el.kind == "link" and _service_terms(f"{el.text} {el.name}", vocab) and not decoy_reason(f"{el.text} {el.name}", el.href, page, vocab, el):
                     found.deeper.append(Match(page, el, _service_terms(f"{el.text} {el.name}", vocab), "link"))
     for page in site.pages:
-        if 0 < page.depth <= criteria.settings.max_depth and not is_news_url(page.final_url, vocab):
+        if 0 < page.depth <= criteria.settings.max_depth and not is_news_page(page, vocab):
             for el in page.elements:
                 terms = _service_terms(el.text, vocab) if el.kind == "block" and el.landmark not in ("header", "nav", "footer") else ()
                 if terms and not decoy_reason(el.text, "", page, vocab, el):
@@ -138,9 +119,9 @@ def _reachable(text: str, vocab: Vocabulary) -> bool:
     return "address" in channels.found or bool(channels.hours)
 
 
-def _is_brand_link(el: Element, target: PageSnapshot, found: Findings) -> bool:
-    same_label = bool(target.via_text) and fold(target.via_text) == fold(el.text or el.name)
-    return same_label and any(m.page is target and m.how == "brand" for m in found.service_pages)
+def _brand_terms(el: Element, target: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
+    """A link that names no service but leads to a service page presenting its label as the service."""
+    return presents_as_service(el.text or el.name, target, vocab)
 
 
 def _classify_home_element(
@@ -162,8 +143,9 @@ def _classify_home_element(
             else:
                 found.entries.append(match)
             return
-        if target is not None and _is_brand_link(el, target, found):
-            found.entries.append(Match(home, el, ("brand: " + (el.text or el.name),), "brand", target))
+        brand = _brand_terms(el, target, vocab) if target is not None else ()
+        if target is not None and brand:
+            found.entries.append(Match(home, el, (el.text or el.name, *brand), "brand", target))
             return
         if target is not None and find_terms(label, vocab.terms("contact_link"), whole_word=True):
             found.contact_routes.append(Match(home, el, find_terms(label, vocab.terms("contact_link"), whole_word=True), "contact link", target))
