@@ -13,7 +13,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import _crawl_corpus
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,8 @@ import pytest
 
 from audit.criteria import Vocabulary, default_criteria_path, load_criteria
 from audit.linkrank import normalise_url, rank_links, same_site, score_link
-from audit.news import is_news_url
 from audit.models import Element
+from audit.news import is_news_url
 
 BASE = "https://www.solby.example/"
 
