@@ -16,6 +16,7 @@ truncated file, and a site counts as done only once its ``site.json`` exists and
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -32,6 +33,7 @@ from warcio.warcwriter import WARCWriter
 
 from audit.errors import AuditError
 from audit.models import CrawlFailure, Municipality, SiteSnapshot, from_jsonable, to_jsonable
+from audit.runfolder import TMP_INFIX, remove_temporary_files
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -61,7 +63,7 @@ def _file_mode() -> int:
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TMP_INFIX}", suffix=".tmp")
     try:
         os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as fh:
@@ -75,12 +77,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def remove_partial_writes(run_dir: Path) -> int:
-    """Delete temporary files a killed run left behind (they are never read); return how many."""
-    count = 0
-    for tmp in run_dir.rglob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
-        count += 1
-    return count
+    """Delete the temporary files a killed run left behind (only the tool's own); return how many."""
+    return remove_temporary_files(run_dir)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -106,13 +104,24 @@ class Ledger:
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS sites (id TEXT PRIMARY KEY, status TEXT NOT NULL, finished_at TEXT NOT NULL)"
         )
+        # Every file the crawl wrote, so a reset removes exactly those and nothing of anyone else's.
+        self.conn.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, id TEXT NOT NULL)")
         self.conn.commit()
 
     def done_ids(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT id FROM sites")}
 
-    def mark_done(self, muni_id: str, status: str) -> None:
+    def files(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT path FROM files ORDER BY path")]
+
+    def forget(self) -> None:
+        self.conn.execute("DELETE FROM sites")
+        self.conn.execute("DELETE FROM files")
+        self.conn.commit()
+
+    def mark_done(self, muni_id: str, status: str, files: Iterable[str] = ()) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.conn.executemany("INSERT OR IGNORE INTO files (path, id) VALUES (?, ?)", [(f, muni_id) for f in files])
         # Upsert by id: a site retried after a crash still has exactly one row.
         self.conn.execute(
             "INSERT INTO sites (id, status, finished_at) VALUES (?, ?, ?) "
@@ -147,23 +156,60 @@ def write_captured(run_dir: Path, captured: Any, ledger: Ledger) -> None:
     """Persist one site's capture: files and WARC first, then site.json, then the ledger row."""
     result = captured.result
     muni_id = check_id(result.municipality.id)
+    written = []
     for relative, data in captured.blobs.items():
         write_bytes_atomic(inside(run_dir, relative), data)
+        written.append(relative)
     if captured.warc:
         write_warc(inside(run_dir, f"archive/{muni_id}.warc.gz"), captured.warc)
+        written.append(f"archive/{muni_id}.warc.gz")
     kind = "snapshot" if isinstance(result, SiteSnapshot) else "failure"
     site = json.dumps({"kind": kind, "record": to_jsonable(result)}, ensure_ascii=False, separators=(",", ":"))
     write_bytes_atomic(inside(run_dir, f"snapshots/{muni_id}/site.json"), site.encode("utf-8"))
-    ledger.mark_done(muni_id, result.status.value)
+    written.append(f"snapshots/{muni_id}/site.json")
+    ledger.mark_done(muni_id, result.status.value, written)
+
+
+def forget_crawl(run_dir: Path) -> int:
+    """Remove every file the ledger says the crawl wrote, and the folders that leaves empty.
+
+    Used to redo a demo or a self-check from scratch; nothing the ledger does not list is touched.
+    """
+    ledger = Ledger(run_dir)
+    try:
+        paths = ledger.files()
+        for relative in paths:
+            target = inside(run_dir, relative)
+            target.unlink(missing_ok=True)
+            for parent in target.parents:
+                if parent == run_dir.resolve() or not parent.is_relative_to(run_dir.resolve()):
+                    break
+                with contextlib.suppress(OSError):
+                    parent.rmdir()  # only when empty
+        ledger.forget()
+    finally:
+        ledger.close()
+    return len(paths)
 
 
 def load_site(run_dir: Path, muni_id: str) -> SiteSnapshot | CrawlFailure | None:
+    """The archived record of one site, or None when it was not crawled yet.
+
+    A snapshot is refused (one readable error) when it cannot be decoded or names another
+    municipality than its folder: a tampered ``site.json`` must not put a foreign id in the results.
+    """
     path = inside(run_dir, f"snapshots/{check_id(muni_id)}/site.json")
     if not path.exists():
         return None
     data = read_json(path)
-    cls = SiteSnapshot if data.get("kind") == "snapshot" else CrawlFailure
-    record: SiteSnapshot | CrawlFailure = from_jsonable(cls, data["record"])
+    try:
+        cls = SiteSnapshot if data.get("kind") == "snapshot" else CrawlFailure
+        record: SiteSnapshot | CrawlFailure = from_jsonable(cls, data["record"])
+        found_id = record.municipality.id
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise AuditError(f"{path} is not a site record this version can read ({type(exc).__name__}: {exc})") from exc
+    if found_id != muni_id:
+        raise AuditError(f"{path} is the record of municipality {found_id!r}, not {muni_id!r}; refusing a tampered or misplaced snapshot")
     return record
 
 

@@ -8,7 +8,10 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
+import threading
 import time
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, Playwright, async_playwright
@@ -45,6 +48,50 @@ def browser_gone(exc: BaseException) -> bool:
 
 
 
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while child processes are spawned (only possible in the main thread)."""
+    if not _in_main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def interrupt_handler(on_first: Callable[[], object]) -> Iterator[None]:
+    """Call ``on_first`` on the first SIGINT; exit at once (130) on the second.
+
+    Installed on the running event loop, so the interrupt is handled between two steps of the
+    crawl rather than as a KeyboardInterrupt inside whatever callback happens to run.
+    """
+    loop = asyncio.get_running_loop()
+    if not _in_main_thread():
+        yield
+        return
+    pressed = 0
+
+    def handle() -> None:
+        nonlocal pressed
+        pressed += 1
+        if pressed > 1:
+            os._exit(130)
+        on_first()
+
+    loop.add_signal_handler(signal.SIGINT, handle)
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
 class BrowserPool:
     """One Chromium shared by all sites; relaunched when it crashes."""
 
@@ -56,7 +103,12 @@ class BrowserPool:
         self._lock = asyncio.Lock()
 
     async def __aenter__(self) -> BrowserPool:
-        self._pw = await async_playwright().start()
+        # The Playwright driver is started with SIGINT ignored (a disposition children inherit),
+        # and browsers are launched with handle_sigint=False: a Ctrl-C from the terminal reaches
+        # the whole process group, and it is ours to handle, not a reason for the driver to close
+        # the browser under sites in flight. Chromium runs in its own process group anyway.
+        with _sigint_ignored():
+            self._pw = await async_playwright().start()
         await self.browser()
         return self
 
@@ -86,7 +138,8 @@ class BrowserPool:
         sandbox = hasattr(os, "geteuid") and os.geteuid() != 0
         try:
             return await self._pw.chromium.launch(
-                executable_path=exe, headless=True, args=[*CHROMIUM_ARGS, *self.chromium_args], chromium_sandbox=sandbox
+                executable_path=exe, headless=True, args=[*CHROMIUM_ARGS, *self.chromium_args], chromium_sandbox=sandbox,
+                handle_sigint=False,
             )
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)

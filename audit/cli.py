@@ -7,6 +7,7 @@ unusable run folder (one readable line); 2 usage error; 3 ``audit check`` scored
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -23,8 +24,9 @@ from typer.core import TyperGroup
 
 from audit import __version__
 from audit.criteria import Criteria, default_criteria_path, load_criteria
-from audit.errors import AuditError
+from audit.errors import AuditError, Interrupted
 from audit.models import CrawlFailure, Municipality, SiteSnapshot
+from audit.runfolder import RunKind, claimed, require_run
 
 
 class _AuditGroup(TyperGroup):
@@ -33,6 +35,9 @@ class _AuditGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except Interrupted as exc:
+            err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from exc
         except AuditError as exc:
             err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from exc
@@ -69,7 +74,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted; finished sites are saved, continue with --resume")
+        err.print("interrupted: finished sites are saved; run again with --resume")
         sys.exit(130)
 
 
@@ -129,20 +134,35 @@ def _run_meta(muni_file: Path, criteria: Criteria, options: Any, municipalities:
 
 def _do_crawl(
     muni_file: Path, out: Path, criteria: Criteria, options: Any, *, resume: bool, quiet: bool,
-    engine: str = "local", address: str | None = None, workers: int = 2,
+    engine: str = "local", address: str | None = None, workers: int = 2, kind: RunKind = RunKind.RUN,
 ) -> list[Municipality]:
     from audit.municipalities import load_municipalities
     from audit.pipeline import crawl, prepare_run_dir
 
+    _check_engine(engine)
     municipalities = load_municipalities(muni_file)
-    todo = prepare_run_dir(out, municipalities, _run_meta(muni_file, criteria, options, municipalities), resume=resume)
+    todo = prepare_run_dir(out, municipalities, _run_meta(muni_file, criteria, options, municipalities), resume=resume, kind=kind)
     if not quiet and resume:
         err.print(f"resuming: {len(municipalities) - len(todo)} site(s) already done, {len(todo)} to go")
-    if engine not in ("local", "ray"):
-        raise AuditError(f"unknown engine {engine!r}: use 'local' or 'ray'")
     with _progress(len(todo), quiet) as advance:
         crawl(out, todo, criteria, options, advance, engine=engine, address=address, workers=workers)
     return municipalities
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ("local", "ray"):
+        raise AuditError(f"unknown engine {engine!r}: use 'local' or 'ray'")
+
+
+def _check_report_options(lang: str | None, compare: Path | None) -> None:
+    """Options used only at the end of a run are checked before its first request."""
+    from audit.pipeline import load_results
+    from audit.report.i18n import resolve_language
+
+    if lang is not None:
+        resolve_language(lang, None)
+    if compare is not None:
+        load_results(compare)
 
 
 def _do_score(out: Path, criteria: Criteria, phone: Path | None, overrides: Path | None) -> dict[str, Any]:
@@ -211,11 +231,14 @@ def run(
     Usage: audit run municipalities.csv --out reports/2026-11 --phone-checks calls.csv
     """
     crit = _criteria(criteria)
-    # Validate the phone-check and override files before spending an hour crawling.
+    # Validate every input and option before spending an hour crawling.
     _preflight(municipalities, phone_checks, overrides, crit)
+    _check_engine(engine)
+    _check_report_options(lang, compare)
     options = _crawl_options(concurrency, allow_private_network, ignore_robots, user_agent)
-    _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet, engine=engine, address=address, workers=workers)
-    results = _finish(out, crit, phone_checks, overrides, lang, compare, quiet)
+    with claimed(out, RunKind.RUN):
+        _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet, engine=engine, address=address, workers=workers)
+        results = _finish(out, crit, phone_checks, overrides, lang, compare, quiet)
     _emit(results, as_json)
     if strict and any(r["status"] != "ok" for r in results["results"]):
         raise typer.Exit(3)
@@ -265,7 +288,8 @@ def crawl_cmd(
     """
     crit = _criteria(criteria)
     options = _crawl_options(concurrency, allow_private_network, ignore_robots, user_agent)
-    _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet, engine=engine, address=address, workers=workers)
+    with claimed(out, RunKind.RUN):
+        _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet, engine=engine, address=address, workers=workers)
 
 
 @app.command("score")
@@ -281,7 +305,8 @@ def score_cmd(
 
     Usage: audit score reports/2026-11 --phone-checks calls.csv
     """
-    results = _do_score(run_dir, _criteria(criteria), phone_checks, overrides)
+    with claimed(run_dir):
+        results = _do_score(run_dir, _criteria(criteria), phone_checks, overrides)
     _summary(results, quiet)
     _emit(results, as_json)
 
@@ -299,7 +324,9 @@ def report_cmd(
     """
     from audit.pipeline import load_results, report
 
-    index = report(run_dir, load_results(run_dir), lang=lang, compare=compare)
+    _check_report_options(lang, compare)
+    with claimed(run_dir):
+        index = report(run_dir, load_results(run_dir), lang=lang, compare=compare)
     if not quiet:
         err.print(f"report: {index}")
 
@@ -317,8 +344,13 @@ def call_list_cmd(
     from audit.csvio import write_csv
     from audit.pipeline import call_list, load_results
 
-    rows = call_list(load_results(run_dir))
     target = output or run_dir / "call_list.csv"
+    if target.is_dir():
+        raise AuditError(f"{target} is a folder; give --output a file name")
+    if not target.parent.is_dir():
+        raise AuditError(f"cannot write {target}: the folder {target.parent} does not exist")
+    require_run(run_dir)
+    rows = call_list(load_results(run_dir))
     header = ["municipality_id", "name", "region", "switchboard_phone", "url", "checked_on", "responsible_person_named", "person_name", "role", "caller", "notes"]
     write_csv(target, header, ([r["id"], r["name"], r["region"], r["switchboard_phone"], r["url"], "", "", "", "", "", ""] for r in rows))
     if not quiet:
@@ -344,7 +376,9 @@ def check_cmd(
     """
     from audit.selfcheck import run_self_check
 
-    code = run_self_check(url, name=name, country=country, min_score=min_score, out=out, criteria=_criteria(criteria), options=_crawl_options(1, allow_private_network, ignore_robots, None), lang=lang, as_json=as_json, console=err)
+    _check_report_options(lang, None)
+    with claimed(out, RunKind.CHECK) if out is not None else contextlib.nullcontext():
+        code = run_self_check(url, name=name, country=country, min_score=min_score, out=out, criteria=_criteria(criteria), options=_crawl_options(1, allow_private_network, ignore_robots, None), lang=lang, as_json=as_json, console=err)
     raise typer.Exit(code)
 
 
@@ -360,7 +394,8 @@ def demo_cmd(
     """
     from audit.demo import run_demo
 
-    run_demo(out, concurrency=concurrency, quiet=quiet, console=err, finish=_finish, crawl=_do_crawl, crawl_options=_crawl_options, criteria=_criteria(None))
+    with claimed(out, RunKind.DEMO):
+        run_demo(out, concurrency=concurrency, quiet=quiet, console=err, finish=_finish, crawl=_do_crawl, crawl_options=_crawl_options, criteria=_criteria(None))
 
 
 @app.command("calibrate")

@@ -25,8 +25,9 @@ from playwright.async_api import Browser, BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from audit import __version__
-from audit.browser import BrowserPool, HostPacer, browser_gone
+from audit.browser import BrowserPool, HostPacer, browser_gone, interrupt_handler
 from audit.criteria import Criteria
+from audit.errors import Interrupted
 from audit.failures import classify_exception, classify_response
 from audit.linkrank import Candidate, browse_links, normalise_url, rank_links, same_site
 from audit.models import (
@@ -502,13 +503,21 @@ class SiteCrawler:
                          *((c, depth + 1, snap.final_url) for c in found if c.score < 10)]
 
     async def _visit(self, page: Page, cand: Candidate, depth: int, parent: str) -> PageSnapshot | None:
+        """Open a followed link; None (and nothing stored) when it fails, leaves the site or went private.
+
+        Request interception does not see redirect hops, so the chain is checked once the
+        navigation is over and before anything of the page is read or kept.
+        """
         resp, error = await self._navigate(page, cand.url, settle=False)
         if error is not None or resp is None or resp.status >= 400:
             return None
-        snap = await self._snapshot(page, resp, depth=depth, via=(cand.text, cand.url), parent=parent)
-        if not (same_site(snap.final_url, self.muni.url) or same_site(snap.final_url, self.home_url)):
+        chain = (*_redirect_chain(resp), page.url)
+        if not self.options.allow_private_network and any(private_reason(u) for u in chain):
+            self.flags.append(f"private_redirect_refused:{cand.url}")
             return None
-        return snap
+        if not (same_site(page.url, self.muni.url) or same_site(page.url, self.home_url)):
+            return None
+        return await self._snapshot(page, resp, depth=depth, via=(cand.text, cand.url), parent=parent)
 
     def _candidates(self, snap: PageSnapshot, *, from_service_page: bool = False) -> list[Candidate]:
         ranked = rank_links(snap.elements, snap.final_url, self.vocab, from_service_page=from_service_page, municipality=self.muni.name)
@@ -564,21 +573,46 @@ async def crawl_sites(
 
     A site that exceeds its wall-clock budget is reported as ``page_hung``; a browser crash is
     reported for that site only, the browser is relaunched and the run goes on.
+
+    Ctrl-C (SIGINT, to the process or its whole group) stops the crawl at once: sites in flight
+    are cancelled and nothing is recorded for them (a browser torn down by the interrupt must not
+    turn healthy sites into failures); :class:`~audit.errors.Interrupted` is raised. A second
+    Ctrl-C exits immediately.
     """
     semaphore = asyncio.Semaphore(max(1, options.concurrency))
     pacer = HostPacer(options.per_host, options.host_delay_s)
     done_lock = asyncio.Lock()
-    async with BrowserPool(options.chromium, options.chromium_args) as pool:
+    stop = asyncio.Event()
 
-        async def one(muni: Municipality) -> None:
-            async with pacer.slot(muni.url), semaphore:
-                captured = await crawl_one(pool, muni, criteria, options, pacer)
-            # Archiving (JSON, gzip, fsync) runs in a worker thread so the browser keeps being
-            # driven meanwhile; the lock keeps results arriving one at a time.
-            async with done_lock:
-                await asyncio.to_thread(on_done, captured)
+    async def one(pool: BrowserPool, muni: Municipality) -> None:
+        async with pacer.slot(muni.url), semaphore:
+            if stop.is_set():
+                return
+            captured = await crawl_one(pool, muni, criteria, options, pacer)
+        if stop.is_set():
+            return  # never record what an interrupt may have spoiled
+        # Archiving (JSON, gzip, fsync) runs in a worker thread so the browser keeps being
+        # driven meanwhile; the lock keeps results arriving one at a time.
+        async with done_lock:
+            await asyncio.to_thread(on_done, captured)
 
-        await asyncio.gather(*(one(m) for m in municipalities))
+    async def everything() -> None:
+        async with BrowserPool(options.chromium, options.chromium_args) as pool:
+            await asyncio.gather(*(one(pool, m) for m in municipalities))
+
+    main = asyncio.ensure_future(everything())
+
+    def interrupt() -> None:
+        stop.set()
+        main.cancel()
+
+    with interrupt_handler(interrupt):
+        try:
+            await main
+        except asyncio.CancelledError:
+            if stop.is_set():
+                raise Interrupted() from None
+            raise
 
 
 async def crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer) -> Captured:

@@ -41,3 +41,14 @@ class BrowserUnavailable(AuditError):
     """No Chromium could be found or started."""
 
     exit_code = 4
+
+
+class Interrupted(AuditError):
+    """The user pressed Ctrl-C: finished sites are saved, the rest is left for ``--resume``."""
+
+    exit_code = 130
+
+    def __init__(self, done: int | None = None, total: int | None = None) -> None:
+        self.done, self.total = done, total
+        counts = f"{done} of {total} done; " if done is not None and total is not None else ""
+        super().__init__(f"interrupted: {counts}run again with --resume")

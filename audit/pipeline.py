@@ -7,6 +7,8 @@ be resumed, and re-scoring never touches the network.
 from __future__ import annotations
 
 import asyncio
+import json
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -17,17 +19,19 @@ from audit import __version__
 from audit.archive import (
     Ledger,
     check_id,
+    forget_crawl,
     load_run,
     read_json,
     remove_partial_writes,
+    write_bytes_atomic,
     write_captured,
     write_json_atomic,
-    write_municipalities,
 )
 from audit.checks import run_checks
 from audit.criteria import Criteria
-from audit.errors import AuditError
+from audit.errors import AuditError, Interrupted
 from audit.models import CrawlFailure, Municipality, SiteResult, SiteSnapshot, SiteStatus, to_jsonable
+from audit.runfolder import TOOL, RunKind, check_owned, list_changes, list_digest
 from audit.scoring import not_assessed, rank, ranked_order, score_site
 
 RESULTS_SCHEMA_VERSION = 1
@@ -40,27 +44,42 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def prepare_run_dir(run_dir: Path, municipalities: list[Municipality], meta: dict[str, Any], *, resume: bool) -> list[Municipality]:
-    """Create (or reopen with ``resume``) a run folder; return the municipalities still to crawl."""
+def prepare_run_dir(
+    run_dir: Path, municipalities: list[Municipality], meta: dict[str, Any], *, resume: bool, kind: RunKind = RunKind.RUN,
+) -> list[Municipality]:
+    """Create (or reopen with ``resume``) a run folder; return the municipalities still to crawl.
+
+    Only an empty folder or one of the tool's own of the same kind is written into. A demo or a
+    self-check folder is redone from scratch (removing only the files its ledger lists); a run
+    folder with finished sites needs ``resume``, and then the very list it was started with.
+    """
     for m in municipalities:
         check_id(m.id)
-    if (run_dir / "run.json").exists() and not resume:
+    marker = check_owned(run_dir, kind)
+    records = [m.to_dict() for m in municipalities]
+    if marker is not None and kind is not RunKind.RUN:
+        forget_crawl(run_dir)
+        marker = None
+    elif marker is not None and not resume:
         done = Ledger(run_dir).done_ids()
         if done:
             raise AuditError(f"{run_dir} already holds a run with {len(done)} site(s); use --resume to finish it or choose another --out")
+    elif marker is not None and resume:
+        old_records = read_json(run_dir / "municipalities.json")
+        if old_records != records:
+            changes = list_changes(old_records, records)
+            raise AuditError(f"--resume needs the list the run in {run_dir} was started with; this one differs: {changes}; start a new run folder for a changed list")
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
-        probe = run_dir / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        write_bytes_atomic(run_dir / "municipalities.json", json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8"))
     except OSError as exc:
         raise AuditError(f"cannot write to {run_dir}: {exc.strerror}") from exc
-    if resume and (run_dir / "run.json").exists():
+    if resume and marker is not None:
         remove_partial_writes(run_dir)
-        old = read_json(run_dir / "run.json")
-        meta = {**old, "resumed_at": [*old.get("resumed_at", []), _now()]}
+        meta = {**marker, "resumed_at": [*marker.get("resumed_at", []), _now()]}
+    run_id = (marker or {}).get("run_id") or uuid.uuid4().hex[:12]
+    meta = {**meta, "tool": TOOL, "kind": kind.value, "run_id": run_id, "list_sha256": list_digest(records)}
     write_json_atomic(run_dir / "run.json", meta)
-    write_municipalities(run_dir, municipalities)
     done = Ledger(run_dir).done_ids() if resume else set()
     return [m for m in municipalities if m.id not in done or not (run_dir / "snapshots" / m.id / "site.json").exists()]
 
@@ -88,6 +107,9 @@ def crawl(
         _run_engine(todo, criteria, options, on_done, engine, address, workers)
         if failed:
             _recheck(run_dir, failed, criteria, options, ledger, engine, address, workers)
+    except (Interrupted, KeyboardInterrupt):
+        total = len(read_json(run_dir / "municipalities.json"))
+        raise Interrupted(len(ledger.done_ids()), total) from None
     finally:
         ledger.close()
 

@@ -11,6 +11,7 @@ from typing import Any
 from audit.criteria import Criteria
 from audit.models import Municipality
 from audit.municipalities import language_for, url_problem
+from audit.runfolder import RunKind
 
 _MARKS = {"pass": "PASS", "fail": "FAIL", "needs_review": "REVIEW", "not_assessed": "N/A"}
 EXIT_BELOW_MIN = 3
@@ -32,7 +33,7 @@ def run_self_check(
     with tempfile.TemporaryDirectory(prefix="audit-check-") as tmp:
         run_dir = out or Path(tmp)
         meta = {"tool_version": "", "rubric_version": criteria.rubric_version, "language": language, "settings": {}}
-        todo = prepare_run_dir(run_dir, [muni], meta, resume=True)
+        todo = prepare_run_dir(run_dir, [muni], meta, resume=False, kind=RunKind.CHECK)
         crawl(run_dir, todo, criteria, options)
         results = score(run_dir, criteria)
     result = results["results"][0]

@@ -226,6 +226,19 @@ class _Handler(BaseHTTPRequestHandler):
         # A "public" host whose homepage redirects into the loopback network.
         self._send(302, b"", headers={"Location": f"http://127.0.0.1:{self.server.port}/"})
 
+    def _mode_portalfollow(self) -> None:
+        # A "public" homepage whose service link answers with a redirect into the loopback network.
+        if self.path.startswith("/kundtjanst"):
+            return self._send(302, b"", headers={"Location": f"http://127.0.0.1:{self.server.port}/hemligt/"})
+        self._send(200, page("Portalkommun", "<p><a href='/kundtjanst/'>Kundtjänst</a></p>"))
+
+    def _mode_loopback(self) -> None:
+        if self.path.startswith("/hemligt"):
+            body = ("<!doctype html><html><head><title>Kundtjänst</title></head><body><main><h1>Kundtjänst</h1>"
+                    "<p>HEMLIG INTERN DATA från 127.0.0.1</p></main></body></html>")
+            return self._send(200, body.encode("utf-8"))
+        self._send(200, page())
+
     def _mode_xss(self) -> None:
         title = "</title><script>alert(1)</script>"
         body = (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"

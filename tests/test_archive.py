@@ -195,6 +195,29 @@ def test_load_site_of_an_unfinished_site_is_none(tmp_path: Path) -> None:
         load_site(tmp_path, "../0999")
 
 
+@pytest.mark.parametrize("record", [{"municipality": {"id": "../../evil"}}, {"municipality": {"id": "0115"}}])
+def test_a_snapshot_naming_another_municipality_is_refused(tmp_path: Path, record: dict) -> None:
+    ledger = Ledger(tmp_path)
+    write_captured(tmp_path, Captured(result=CrawlFailure(MUNI, SiteStatus.DNS_ERROR, "no")), ledger)
+    ledger.close()
+    path = tmp_path / "snapshots/0114/site.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["record"]["municipality"].update(record["municipality"])
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(AuditError, match="not '0114'") as info:
+        load_site(tmp_path, "0114")
+    assert "\n" not in str(info.value) and "site.json" in str(info.value)
+
+
+@pytest.mark.parametrize("content", ['{"kind": "snapshot", "record": {}}', '{"kind": "failure"}', '[]'])
+def test_an_undecodable_snapshot_is_one_readable_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "snapshots/0114/site.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(AuditError, match="site.json"):
+        load_site(tmp_path, "0114")
+
+
 def test_write_captured_refuses_blobs_outside_the_run_folder(tmp_path: Path) -> None:
     run = tmp_path / "run"
     run.mkdir()

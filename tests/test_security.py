@@ -58,6 +58,24 @@ def test_redirect_from_a_public_name_into_loopback_is_refused():
     assert not captured.blobs  # nothing from the private address is archived
 
 
+def test_redirect_of_a_followed_page_into_loopback_stores_nothing_from_it():
+    # The homepage is public (portalfollow.test, which Chromium maps to 127.0.0.1 while the
+    # pre-flight check cannot resolve it); its service link answers 302 -> http://127.0.0.1/.
+    results = []
+    with HostileServer() as server:
+        muni = Municipality("pf", "Portalkommun", "SE", "", f"http://portalfollow.test:{server.port}/")
+        options = CrawlOptions(concurrency=1, allow_private_network=False, mobile=False, obey_robots=False,
+                               chromium_args=("--host-resolver-rules=MAP portalfollow.test 127.0.0.1",))
+        asyncio.run(crawl_sites([muni], CRITERIA, options, results.append))
+    captured = results[0]
+    assert captured.result.status is SiteStatus.OK
+    assert all(p.final_url.startswith("http://portalfollow.test:") for p in captured.result.pages)
+    assert all("HEMLIG" not in p.text for p in captured.result.pages)
+    assert not any(b"HEMLIG" in blob for blob in captured.blobs.values())
+    assert not any(b"HEMLIG" in entry.body for entry in captured.warc)
+    assert any(flag.startswith("private_redirect_refused") for flag in captured.result.flags)
+
+
 def test_a_run_where_every_site_fails_ends_and_says_so(tmp_path):
     from typer.testing import CliRunner
 

@@ -6,12 +6,13 @@ The same sites are the browser-test fixtures and part of the labelled calibratio
 from __future__ import annotations
 
 import csv
-import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from audit.demo.server import DemoServer, free_closed_port
+from audit.runfolder import RunKind
 
 DEMO_DIR = Path(__file__).parent
 SITES = DEMO_DIR / "sites"
@@ -37,21 +38,12 @@ def run_demo(
     crawl: Callable[..., Any], crawl_options: Callable[..., Any], criteria: Any,
 ) -> dict[str, Any]:
     """Serve the demo sites, crawl them, score with the bundled phone checks and write the report."""
-    with DemoServer(SITES) as server:
-        muni_file = materialise_list(MUNICIPALITIES, out / "demo_municipalities.csv", server.port, free_closed_port())
+    with DemoServer(SITES) as server, tempfile.TemporaryDirectory(prefix="audit-demo-") as tmp:
+        muni_file = materialise_list(MUNICIPALITIES, Path(tmp) / "demo_municipalities.csv", server.port, free_closed_port())
         if not quiet:
             console.print(f"serving {len(demo_ids())} demo municipalities on http://*.localhost:{server.port}/")
         # The demo sites live on 127.0.0.1, so the private-network guard is lifted for them only.
-        # Each demo run starts afresh (resume=True on a fresh folder crawls everything).
-        _reset(out)
+        # Each demo run starts afresh: a demo folder's earlier crawl is forgotten file by file.
         options = crawl_options(concurrency, True, False, None)
-        crawl(muni_file, out, criteria, options, resume=True, quiet=quiet)
+        crawl(muni_file, out, criteria, options, resume=False, quiet=quiet, kind=RunKind.DEMO)
     return finish(out, criteria, PHONE_CHECKS, None, None, None, quiet)
-
-
-def _reset(out: Path) -> None:
-    """Forget a previous demo run in ``out`` so the demo always reflects the bundled sites."""
-    for name in ("ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm", "run.json"):
-        (out / name).unlink(missing_ok=True)
-    for folder in ("snapshots", "archive"):
-        shutil.rmtree(out / folder, ignore_errors=True)
