@@ -19,10 +19,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,9 +29,9 @@ from typing import Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from audit.atomic import remove_temporary_files, write_bytes_atomic
 from audit.errors import AuditError
 from audit.models import CrawlFailure, Municipality, SiteSnapshot, from_jsonable, to_jsonable
-from audit.runfolder import TMP_INFIX, remove_temporary_files
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
@@ -51,29 +49,6 @@ def inside(root: Path, relative: str) -> Path:
     if not target.is_relative_to(root.resolve()):
         raise AuditError(f"refusing to write outside the run folder: {relative}")
     return target
-
-
-def _file_mode() -> int:
-    """The mode an ordinary new file gets under the current umask (mkstemp alone gives 0600,
-    which breaks a published report whose screenshots the web server cannot read)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TMP_INFIX}", suffix=".tmp")
-    try:
-        os.fchmod(fd, _file_mode())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def remove_partial_writes(run_dir: Path) -> int:

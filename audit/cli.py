@@ -41,6 +41,11 @@ class _AuditGroup(TyperGroup):
         except AuditError as exc:
             err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from exc
+        except OSError as exc:
+            # A read-only run folder, a full disk, a path that is a folder: one line, not a traceback.
+            where = f" {exc.filename}" if exc.filename else ""
+            err.print(f"error: cannot read or write{where}: {exc.strerror or exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from exc
 
 
 app = typer.Typer(

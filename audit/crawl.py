@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 from playwright.async_api import Browser, BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
@@ -42,12 +41,14 @@ from audit.models import (
     SiteStatus,
 )
 from audit.netguard import private_reason
+from audit.robots import Robots, fetch_robots
 from audit.service_page import is_service_page, presents_as_service
 from audit.text import find_terms, fold
 
 _COLLECT_JS = Path(__file__).with_name("collect.js").read_text(encoding="utf-8")
 _CONSENT_JS = Path(__file__).with_name("consent.js").read_text(encoding="utf-8")
-_ROBOTS_AGENT = "municipal-service-audit"
+# Main-frame navigations (with a URL seen twice) after which a homepage counts as a redirect loop.
+_LOOP_HOPS = 4
 DEFAULT_CONTACT_URL = "https://github.com/municipal-service-audit/audit"
 
 
@@ -129,6 +130,9 @@ class SiteCrawler:
         self._page_index = 0
         self._document: Response | None = None
         self.home_url = muni.url
+        self.robots: Robots | None = None
+        self._navigations: list[str] = []
+        self._homepage_done = False
 
     async def run(self, browser: Browser) -> Captured:
         width, height = self.criteria.settings.viewport
@@ -170,10 +174,11 @@ class SiteCrawler:
             if reason:
                 self._fail(SiteStatus.PRIVATE_NETWORK, f"{reason}; use --allow-private-network to permit it")
                 return
-        if self.options.obey_robots and not await self._robots_allow(context):
+        if self.options.obey_robots and not await self._robots_allow():
             return
         page = await context.new_page()
         page.on("response", self._remember_document)
+        page.on("framenavigated", self._remember_navigation)
         home = await self._open_homepage(page)
         if home is None:
             return
@@ -184,42 +189,36 @@ class SiteCrawler:
             finished_at=_now(), user_agent=self.options.user_agent, flags=tuple(self.flags),
         )
 
+    def _remember_navigation(self, frame: Any) -> None:
+        # Main-frame navigations of the homepage visit, to tell a client-side redirect loop
+        # (meta refresh or script sending the browser back and forth) from an empty page.
+        if frame.parent_frame is None and not self._homepage_done:
+            self._navigations.append(frame.url)
+
+    def _client_loop(self) -> bool:
+        hops = self._navigations
+        return len(hops) >= _LOOP_HOPS and len(set(hops)) < len(hops)
+
     def _remember_document(self, resp: Response) -> None:
         # The main document's response, kept so a navigation that times out (a trickling or
         # oversized body) can still be classified by its status and headers.
         if resp.request.is_navigation_request() and resp.frame.parent_frame is None:
             self._document = resp
 
-    async def _robots_allow(self, context: BrowserContext) -> bool:
-        """Obey robots.txt (RFC 9309), fetched through the browser so it meets the same network rules.
-
-        It gets a tab of its own: an empty error response leaves Chromium's error page behind,
-        which would abort the homepage's navigation in the same tab.
-        """
-        parts = urlsplit(self.muni.url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        page = await context.new_page()
-        try:
-            return await self._read_robots(page, robots_url)
-        finally:
-            with contextlib.suppress(PlaywrightError):
-                await page.close()
-
-    async def _read_robots(self, page: Page, robots_url: str) -> bool:
-        try:
-            resp = await page.goto(robots_url, wait_until="domcontentloaded", timeout=self.options.page_timeout_s * 1000)
-            status = resp.status if resp else 404
-            body = (await _bounded(resp.text(), 5.0) or "") if resp and status < 400 else ""
-        except PlaywrightError:
-            return True  # the homepage navigation reports the network error precisely
-        if 400 <= status < 500:
-            return True  # RFC 9309: an unavailable robots.txt means no restriction
-        if status >= 500:
-            self._fail(SiteStatus.ROBOTS_DISALLOWED, f"robots.txt answered HTTP {status}; RFC 9309 says to assume the site is disallowed")
+    async def _robots_allow(self) -> bool:
+        """Obey robots.txt (RFC 9309), fetched with a plain HTTP client under the same guard."""
+        robots = await asyncio.to_thread(
+            fetch_robots, self.muni.url, self.options.user_agent,
+            allow_private=self.options.allow_private_network, timeout_s=self.options.page_timeout_s,
+        )
+        self.robots = robots
+        if robots.refused_hop:
+            self._fail(SiteStatus.PRIVATE_NETWORK, f"robots.txt redirected to a non-public address ({robots.refused_hop})")
             return False
-        parser = RobotFileParser()
-        parser.parse(body.splitlines())
-        if not parser.can_fetch(_ROBOTS_AGENT, self.muni.url):
+        if robots.unreachable:
+            self._fail(SiteStatus.ROBOTS_DISALLOWED, f"robots.txt answered HTTP {robots.status}; RFC 9309 says to assume the site is disallowed")
+            return False
+        if not robots.allows(self.muni.url):
             self._fail(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the homepage for this crawler")
             return False
         return True
@@ -271,6 +270,7 @@ class SiteCrawler:
         if private_hop:
             self._fail(SiteStatus.PRIVATE_NETWORK, f"redirected to a non-public address ({private_hop})")
             return None
+        self._homepage_done = True
         consent = await self._close_consent(page)
         self.home_url = page.url
         return await self._snapshot(page, resp, depth=0, via=("", ""), chain=chain, consent=consent)
@@ -311,6 +311,8 @@ class SiteCrawler:
         verdict = classify_response(resp.status, headers, title, self.options.max_bytes)
         if verdict is not None:
             return verdict
+        if self._client_loop():
+            return SiteStatus.REDIRECT_LOOP, f"the homepage keeps sending the browser on by meta refresh or script ({len(self._navigations)} navigations, back to {self._navigations[-1]})", resp.status, None
         measured = await self._content_size(page)
         if measured == (0, 0):
             await self._await_client_redirect(page)
@@ -318,6 +320,8 @@ class SiteCrawler:
         if measured is None:
             return SiteStatus.PAGE_HUNG, "the page did not answer", None, None
         text_len, links = measured
+        if self._client_loop():
+            return SiteStatus.REDIRECT_LOOP, f"the homepage keeps sending the browser on by meta refresh or script ({len(self._navigations)} navigations)", resp.status, None
         if text_len < 20 and links == 0:
             return SiteStatus.EMPTY_PAGE, "the homepage rendered no text and no links", resp.status, None
         return None
@@ -490,6 +494,9 @@ class SiteCrawler:
             if cand.url in seen:
                 continue
             seen.add(cand.url)
+            if self.robots is not None and not self.robots.allows(cand.url):
+                self.flags.append(f"robots_skipped:{cand.url}")
+                continue
             snap = await self._visit(page, cand, depth, parent)
             if snap is None:
                 continue

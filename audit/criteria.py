@@ -175,6 +175,28 @@ def _refuse_alias(loader: yaml.SafeLoader, parent: Any, index: Any) -> Any:
 _StringLoader.compose_node = _refuse_alias  # type: ignore[assignment,method-assign]
 
 
+def _refuse_duplicate_keys(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    # YAML lets the last of two equal keys win silently; a rubric edited by hand must not.
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
+            )
+        seen[key] = line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+def _mapping(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    assert isinstance(node, yaml.MappingNode)
+    return _refuse_duplicate_keys(loader, node, deep=True)
+
+
+_StringLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
+
+
 def load_criteria(path: Path) -> Criteria:
     """Read and validate ``path``; raise :class:`InputError` listing every problem found."""
     name = str(path)
@@ -204,7 +226,7 @@ def _parse(name: str, data: Any, problems: list[Problem]) -> Criteria | None:
         return None
     _unknown_and_missing(name, "", data, _TOP_KEYS, _TOP_KEYS, problems)
     version = data.get("rubric_version")
-    if not isinstance(version, str) or not version:
+    if "rubric_version" in data and (not isinstance(version, str) or not version):
         problems.append(Problem(name, "must be a quoted string like \"1.0\"", field="rubric_version"))
     criteria = _parse_criteria(name, data.get("criteria"), problems)
     deps = _parse_dependencies(name, data.get("dependencies"), criteria, problems)

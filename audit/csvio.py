@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from audit.atomic import atomic_path
 from audit.errors import InputError, Problem
 
 # A data row: (line in the file where the row starts, column name -> stripped value).
@@ -36,7 +35,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 controls except tab, LF and CR: tab and CR are kept so the formula rule can see them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_NEW_FILE_MODE = 0o644
 
 
 def read_table(
@@ -63,6 +61,28 @@ def read_table(
     in ``required`` or ``optional``; an unnamed or repeated column; a row with more non-blank
     cells than the header has columns; CSV that cannot be parsed (e.g. an unclosed quote).
     """
+    problems: list[Problem] = []
+    rows = read_rows(path, problems, required=required, optional=optional, max_bytes=max_bytes)
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def read_rows(
+    path: Path,
+    problems: list[Problem],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    max_bytes: int = 20_000_000,
+) -> list[Row]:
+    """Like :func:`read_table`, but row-level problems are appended to ``problems`` and the rows
+    that could be read are returned, so the caller can report its own checks of those rows in the
+    same pass (a row with too many cells must not hide the problems of the others).
+
+    Raises :class:`InputError` only when the file cannot be read at all (missing, unreadable,
+    empty); when the header lacks a required column, no rows are returned.
+    """
     file = str(path)
     text = _decode(file, _read_bytes(file, path, max_bytes))
     delimiter, sep_line = _sniff_delimiter(text)
@@ -71,7 +91,8 @@ def read_table(
     if not records:
         raise InputError([parse_problem or Problem(file, "the file is empty (no header row)")])
     header_line, header_cells = records[0]
-    names, problems = _read_header(file, header_line, header_cells, required, optional)
+    names, header_problems = _read_header(file, header_line, header_cells, required, optional)
+    problems.extend(header_problems)
     rows: list[Row] = []
     for line, cells in records[1:]:
         spill = _spill_problem(file, line, cells, len(names), delimiter)
@@ -81,9 +102,8 @@ def read_table(
         rows.append((line, _row_dict(names, cells, optional)))
     if parse_problem is not None:
         problems.append(parse_problem)
-    if problems:
-        raise InputError(problems)
-    return rows
+    # Without every required column no row can be checked further: the header's problems say why.
+    return rows if all(name in names for name in required) else []
 
 
 def safe_cell(value: object) -> str:
@@ -114,34 +134,20 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
     Every cell goes through :func:`safe_cell`. The data is written to a temporary file in the
     same folder and moved over ``path`` with ``os.replace``, so ``path`` holds either the old
     file or the complete new one; if anything fails (including an exception raised by ``rows``)
-    the temporary file is removed and ``path`` is untouched. An existing file keeps its
-    permission bits; a new file gets 0644 (``mkstemp``'s 0600 would hide results from colleagues).
+    the temporary file is removed and ``path`` is untouched. The file gets the mode every output
+    gets (see :mod:`audit.atomic`).
 
     Raises ``ValueError`` when a row's length differs from the header's, and ``OSError`` when
     the folder cannot be written.
     """
-    mode = _target_mode(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([safe_cell(name) for name in header])
-            for number, row in enumerate(rows, start=1):
-                cells = list(row)
-                if len(cells) != len(header):
-                    raise ValueError(
-                        f"row {number} has {len(cells)} cells; the header has {len(header)}"
-                    )
-                writer.writerow([safe_cell(cell) for cell in cells])
-            handle.flush()
-            # Durable before the rename, so a crash cannot leave an empty file under the real name.
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([safe_cell(name) for name in header])
+        for number, row in enumerate(rows, start=1):
+            cells = list(row)
+            if len(cells) != len(header):
+                raise ValueError(f"row {number} has {len(cells)} cells; the header has {len(header)}")
+            writer.writerow([safe_cell(cell) for cell in cells])
 
 
 # --- reading helpers ----------------------------------------------------------------------------
@@ -177,13 +183,38 @@ def _read_bytes(file: str, path: Path, max_bytes: int) -> bytes:
     return data
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the bytes look like UTF-16 text without a mark.
+
+    Latin text in UTF-16 has a NUL in every other byte: at odd positions (little endian, as
+    Windows writes it) or at even ones (big endian). Text in UTF-8 or cp1252 has no NULs at all.
+    """
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    odd = sample[1::2].count(0) / (len(sample) // 2)
+    even = sample[0::2].count(0) / (len(sample) // 2)
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _decode(file: str, data: bytes) -> str:
-    """Decode as UTF-16 (with BOM), else UTF-8 (BOM dropped), else Windows-1252."""
+    """Decode as UTF-16 (with a mark, or recognisable without), else UTF-8 (BOM dropped), else
+    Windows-1252."""
     if data.startswith(_UTF16_BOMS):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise _fail(file, "the file starts with a UTF-16 mark but is not UTF-16") from None
+    wide = _utf16_without_bom(data)
+    if wide is not None:
+        try:
+            return data.decode(wide)
+        except UnicodeDecodeError:
+            raise _fail(file, "the file looks like UTF-16 text but cannot be decoded as such") from None
     data = data.removeprefix(_UTF8_BOM)
     try:
         return data.decode("utf-8")
@@ -226,9 +257,21 @@ def _parse(file: str, text: str, delimiter: str) -> tuple[list[_Record], Problem
             # line_num counts physical lines read, so a quoted multi-line value is handled.
             start = reader.line_num + 1
     except csv.Error as exc:
-        message = f"cannot read the CSV from here on: {exc} (an unclosed double quote?)"
-        return records, Problem(file, message, line=start)
+        return records, Problem(file, _parse_error_message(exc, text, start), line=start)
     return records, None
+
+
+def _parse_error_message(exc: csv.Error, text: str, line: int) -> str:
+    """Say what went wrong in words a spreadsheet user can act on, guessing only on evidence."""
+    rest = "\n".join(_LINE_BREAK.split(text)[line - 1 :])
+    unclosed = rest.count('"') % 2 == 1
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        if unclosed:
+            return f"a value runs on for more than {limit} characters: a double quote that opens it is never closed"
+        return f"a value is longer than {limit} characters, the most a cell may hold"
+    hint = " (a double quote that is never closed?)" if unclosed else ""
+    return f"cannot read the CSV from here on: {exc}{hint}"
 
 
 def _read_header(
@@ -286,11 +329,3 @@ def _row_dict(
         if name:
             row[name] = cells[position].strip() if position < len(cells) else ""
     return row
-
-
-def _target_mode(path: Path) -> int:
-    """Permission bits for the file written to ``path``: the existing file's, else 0644."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        return _NEW_FILE_MODE

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 
+from audit.atomic import atomic_path
 from audit.csvio import safe_cell, write_csv
 from audit.errors import InputError, Problem
 from audit.models import CriterionOutcome, Evidence, SiteResult, Verdict, from_jsonable
@@ -218,9 +219,8 @@ def write_exports(run_dir: Path, results: dict[str, Any]) -> list[Path]:
 def _write_parquet(path: Path, columns: Sequence[str], rows: Sequence[Row]) -> None:
     fields = [pa.field(c, pa.int64() if c in _INT_COLUMNS else pa.string()) for c in columns]
     table = pa.table({c: [row[c] for row in rows] for c in columns}, schema=pa.schema(fields))
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 def _write_xlsx(path: Path, tables: Mapping[str, tuple[Sequence[str], Sequence[Row]]]) -> None:
@@ -240,6 +240,5 @@ def _write_xlsx(path: Path, tables: Mapping[str, tuple[Sequence[str], Sequence[R
                     # Never let openpyxl read a leading "=" as a formula; the value is text.
                     cell.data_type = "s"
         sheet.freeze_panes = "B2"
-    tmp = path.with_name(f".{path.name}.tmp")
-    book.save(tmp)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        book.save(tmp)

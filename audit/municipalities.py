@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
-from audit.csvio import read_table
+from audit.csvio import read_rows
 from audit.errors import InputError, Problem
 from audit.models import Municipality
 
@@ -38,6 +38,7 @@ _OTHER_SCHEMES = frozenset(
      "about", "blob", "ws", "wss", "chrome", "view-source"}
 )
 _MAX_LABEL = 63
+MAX_ID_LENGTH = 32
 
 
 def load_municipalities(path: Path) -> list[Municipality]:
@@ -51,8 +52,8 @@ def load_municipalities(path: Path) -> list[Municipality]:
     Values are stripped of surrounding whitespace and the country is upper-cased.
     """
     file = str(path)
-    rows = read_table(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
     problems: list[Problem] = []
+    rows = read_rows(path, problems, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
     municipalities: list[Municipality] = []
     first_line: dict[str, int] = {}
     for line, row in rows:
@@ -67,7 +68,7 @@ def load_municipalities(path: Path) -> list[Municipality]:
         problems.extend(found)
         if not found:
             municipalities.append(_municipality(row))
-    if not rows:
+    if not rows and not problems:
         problems.append(Problem(file, "the list has no municipalities"))
     if problems:
         raise InputError(problems)
@@ -159,6 +160,9 @@ def _row_problems(file: str, line: int, row: Mapping[str, str]) -> list[Problem]
     municipality_id = row["id"]
     if municipality_id and not _ID.fullmatch(municipality_id):
         message = f"id '{municipality_id}' may only contain letters, digits, '-' and '_'"
+        problems.append(Problem(file, message, line, "id"))
+    elif len(municipality_id) > MAX_ID_LENGTH:
+        message = f"id '{municipality_id[:40]}' has {len(municipality_id)} characters; the most is {MAX_ID_LENGTH} (ids name files)"
         problems.append(Problem(file, message, line, "id"))
     country = row["country"]
     if not _COUNTRY.fullmatch(country.upper()):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from audit.csvio import read_table
+from audit.csvio import read_rows
 from audit.errors import InputError, Problem
 from audit.models import Override, Verdict
 from audit.municipalities import unknown_id_message
@@ -60,11 +60,11 @@ def load_overrides(
     ``when`` is returned in ISO form (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS[+zone]``).
     """
     file = str(path)
-    rows = read_table(path, required=COLUMNS)
+    problems: list[Problem] = []
+    rows = read_rows(path, problems, required=COLUMNS)
     known = frozenset(known_ids)
     criteria = frozenset(criterion_ids)
     latest = (today or date.today()) + _FUTURE_SLACK
-    problems: list[Problem] = []
     overrides: dict[Key, Override] = {}
     first_line: dict[Key, int] = {}
     for line, row in rows:

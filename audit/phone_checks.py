@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
-from audit.csvio import read_table
+from audit.csvio import read_rows
 from audit.errors import InputError, Problem
 from audit.models import PhoneCheck
 from audit.municipalities import unknown_id_message
@@ -59,10 +59,10 @@ def load_phone_checks(
     ``checked_on`` is returned as ISO ``YYYY-MM-DD``.
     """
     file = str(path)
-    rows = read_table(path, required=COLUMNS)
+    problems: list[Problem] = []
+    rows = read_rows(path, problems, required=COLUMNS)
     known = frozenset(known_ids)
     limit = (today or date.today()) + _FUTURE_SLACK
-    problems: list[Problem] = []
     checks: dict[str, PhoneCheck] = {}
     first_line: dict[str, int] = {}
     for line, row in rows:

@@ -17,7 +17,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -28,9 +27,6 @@ from audit.errors import AuditError
 TOOL = "municipal-service-audit"
 RUN_FILE = "run.json"
 LOCK_FILE = ".audit.lock"
-# Temporary names: ".<final name>.~audit-<random>.tmp" (see archive.write_bytes_atomic).
-TMP_INFIX = ".~audit-"
-_TMP_NAME = re.compile(r"^\..+\.~audit-[A-Za-z0-9_]+\.tmp$")
 
 
 class RunKind(StrEnum):
@@ -101,21 +97,6 @@ def locked(run_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def is_temporary(path: Path) -> bool:
-    """A temporary file of the tool's own (never a file of the user's)."""
-    return bool(_TMP_NAME.match(path.name))
-
-
-def remove_temporary_files(run_dir: Path) -> int:
-    """Delete the tool's own temporary files a killed run left behind; return how many."""
-    count = 0
-    for path in run_dir.rglob("*.tmp"):
-        if path.is_file() and is_temporary(path):
-            path.unlink(missing_ok=True)
-            count += 1
-    return count
 
 
 def list_digest(records: list[dict[str, Any]]) -> str:

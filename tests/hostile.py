@@ -185,6 +185,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, page("Ny adress"))
         self._send(200, b"<html><head><meta http-equiv='refresh' content='0; url=/ny/'><title></title></head><body></body></html>")
 
+    def _mode_metaloop(self) -> None:
+        # Two pages with text that send the browser to each other by meta refresh, forever.
+        target = "/" if self.path.startswith("/b") else "/b/"
+        body = (f"<html><head><meta http-equiv='refresh' content='0; url={target}'><title>Loop</title></head>"
+                "<body><p>Välkommen till kommunen. Du skickas vidare till rätt sida.</p></body></html>")
+        self._send(200, body.encode("utf-8"))
+
     def _mode_jsredirect(self) -> None:
         if self.path.startswith("/ny"):
             return self._send(200, page("Ny adress"))

@@ -293,12 +293,17 @@ def test_row_of_the_wrong_length_is_refused(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_permissions_new_file_readable_existing_file_kept(tmp_path: Path) -> None:
-    fresh = tmp_path / "fresh.csv"
-    write_csv(fresh, ["id"], [])
-    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
-    kept = tmp_path / "kept.csv"
-    kept.write_text("x\n", encoding="utf-8")
-    os.chmod(kept, 0o600)
-    write_csv(kept, ["id"], [])
-    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+def test_every_output_gets_the_umasks_mode(tmp_path: Path) -> None:
+    # One mode for every output, so a published report never links a file its server cannot read.
+    old = os.umask(0o027)
+    try:
+        fresh = tmp_path / "fresh.csv"
+        write_csv(fresh, ["id"], [])
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o640
+        rewritten = tmp_path / "kept.csv"
+        rewritten.write_text("x\n", encoding="utf-8")
+        os.chmod(rewritten, 0o600)
+        write_csv(rewritten, ["id"], [])
+        assert stat.S_IMODE(rewritten.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

@@ -106,3 +106,23 @@ def test_call_list_names_the_switchboard(demo_run, tmp_path):
     waiting = [r for r in _rows(demo_run) if r["status"] == "ok" and r["awaiting_phone_check"].lower() in ("true", "1")]
     assert len(rows) == len(waiting) > 0
     assert all(r["switchboard_phone"] for r in rows)
+
+
+def test_every_output_file_has_one_mode_so_a_published_report_has_no_broken_links(demo_run):
+    import os
+    import stat
+
+    expected = 0o666 & ~_umask()
+    modes = {}
+    for path in demo_run.rglob("*"):
+        if path.is_file() and path.name not in ("ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm", ".audit.lock"):
+            modes.setdefault(stat.S_IMODE(os.stat(path).st_mode), []).append(str(path.relative_to(demo_run)))
+    assert set(modes) == {expected}, {oct(m): files[:3] for m, files in modes.items()}
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 MODES = [
     "ok", "hang", "trickle", "hanging-iframe", "loop", "challenge", "ratelimit", "always429", "flaky",
     "e500", "e404", "empty", "pdf", "huge", "latin1", "frames", "spin", "metarefresh", "jsredirect",
-    "jsmenu", "robots-deny", "robots-down", "shadow", "carousel",
+    "jsmenu", "robots-deny", "robots-down", "shadow", "carousel", "metaloop",
 ]
 OPTIONS = CrawlOptions(concurrency=4, page_timeout_s=7, site_timeout_s=40, settle_ms=300, retries=2,
                        retry_after_cap_s=2, allow_private_network=True, max_pages=3, mobile=False)
@@ -48,6 +48,7 @@ def status(crawled, mode):
     ("ok", SiteStatus.OK),
     ("hang", SiteStatus.TIMEOUT),
     ("loop", SiteStatus.REDIRECT_LOOP),
+    ("metaloop", SiteStatus.REDIRECT_LOOP),
     ("challenge", SiteStatus.BLOCKED),
     ("always429", SiteStatus.RATE_LIMITED),
     ("e500", SiteStatus.HTTP_ERROR),

@@ -8,8 +8,6 @@ always gives byte-identical output.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -18,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from audit.atomic import write_text_atomic
 from audit.errors import Problem
 from audit.models import SiteResult
 from audit.report.compare import compute_changes
@@ -209,12 +208,4 @@ def _copy_static(root: Path) -> None:
 
 def _write(path: Path, text: str) -> None:
     """Write atomically, so an interrupted render never leaves a half-written page behind."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; a published report must be readable
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
