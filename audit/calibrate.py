@@ -260,7 +260,7 @@ def recrawl(set_dir: Path, criteria: Any, *, concurrency: int = 4, progress: Any
     """
     import tempfile
 
-    from audit.crawl import CrawlOptions
+    from audit.crawl_types import CrawlOptions
     from audit.demo import materialise_list
     from audit.demo.server import DemoServer, free_closed_port
     from audit.municipalities import load_municipalities

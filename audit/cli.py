@@ -88,7 +88,7 @@ def _criteria(path: Path | None) -> Criteria:
 
 
 def _crawl_options(concurrency: int, allow_private: bool, ignore_robots: bool, user_agent: str | None) -> Any:
-    from audit.crawl import CrawlOptions, default_user_agent
+    from audit.crawl_types import CrawlOptions, default_user_agent
 
     return CrawlOptions(
         concurrency=concurrency, allow_private_network=allow_private, obey_robots=not ignore_robots,

@@ -22,6 +22,8 @@ _PERSON_PAGE_HINTS = (
     "medarbeidere", "medarbejdere", "ansatte", "ledning", "ledelse", "leiing", "personal", "chef",
     "kontakt", "yhteystiedot", "henkilosto", "organisaatio", "staff", "about", "who we are",
 )
+# A link scoring this much (the weight of naming the service) jumps the crawl's queue.
+_FIRST = 10
 _FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".jpg", ".png", ".mp4", ".ics")
 
 
@@ -31,6 +33,8 @@ class Candidate:
     text: str
     score: float
     reason: str
+    names_service: bool = False  # the link's own text or accessible name names the service
+    first: bool = False  # strong enough to be opened before anything else already queued
 
 
 def same_site(url: str, base: str) -> bool:
@@ -77,7 +81,8 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
     label = f"{link.text} {link.name}"
     url_words = path.replace("/", " ").replace("-", " ").replace("_", " ")
     score, reasons = 0.0, list[str]()
-    if find_terms(label, vocab.terms("service_entry")):
+    names_service = bool(find_terms(label, vocab.terms("service_entry")))
+    if names_service:
         score, reasons = score + 10, [*reasons, "names the service"]
     elif find_terms(url_words, vocab.terms("service_entry")):
         score, reasons = score + 6, [*reasons, "URL names the service"]
@@ -99,7 +104,7 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
         score += 1
     if score <= 0:
         return None
-    return Candidate(normalise_url(link.href), link.text or link.name, score, ", ".join(reasons))
+    return Candidate(normalise_url(link.href), link.text or link.name, score, ", ".join(reasons), names_service, score >= _FIRST)
 
 
 def _in_navigation(link: Element) -> bool:

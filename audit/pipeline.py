@@ -149,7 +149,7 @@ def _run_engine(
             raise AuditError("the Ray engine needs the optional extra: pip install '.[ray]'") from exc
         crawl_with_ray(todo, criteria, options, on_done, address=address, workers=workers)
     else:
-        from audit.crawl import crawl_sites  # the browser is imported only by the stage that needs it
+        from audit.crawler.runner import crawl_sites  # the browser is imported only by the stage that needs it
 
         asyncio.run(crawl_sites(todo, criteria, options, on_done))
 

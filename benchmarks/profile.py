@@ -76,16 +76,21 @@ def instrument() -> None:
     from playwright.async_api import Browser, BrowserContext, Frame, Page, Response
 
     import audit.archive
-    import audit.crawl as crawl
+    import audit.crawler.capture as capture
+    import audit.crawler.navigation as navigation
+    import audit.crawler.policy as policy
+    import audit.crawler.site as site
 
-    # The tool changes; wrap whichever of these steps exist in the version installed.
-    for name in ("run", "_robots_allow", "_read_robots", "_open_homepage", "_navigate", "_homepage_failure",
-                 "_await_client_redirect", "_close_consent", "_click_consent", "_snapshot", "_collect", "_screenshots",
-                 "_mobile_elements", "_follow", "_visit"):
-        if hasattr(crawl.SiteCrawler, name):
-            _wrap_async(crawl.SiteCrawler, name, f"SiteCrawler.{name}")
-    if hasattr(crawl, "HostPacer"):
-        _wrap_async(crawl.HostPacer, "wait_turn", "HostPacer.wait_turn (politeness delay)")
+    for owner, names in ((site.SiteCrawler, ("run", "_allowed", "_follow", "_visit")),
+                         (navigation.Navigator, ("open_homepage", "goto", "_judge", "_await_client_redirect")),
+                         (capture.Recorder, ("snapshot", "_screenshots", "_mobile_elements")),
+                         (policy.SitePolicy, ("read_robots",))):
+        for name in names:
+            _wrap_async(owner, name, f"{owner.__name__}.{name}")
+    # Wrapped where they are called from (they are imported by name there).
+    for module, name in ((site, "close_consent"), (capture, "collect")):
+        _wrap_async(module, name, name)
+    _wrap_async(policy.HostPacer, "wait_turn", "HostPacer.wait_turn (politeness delay)")
     for name in ("goto", "wait_for_load_state", "wait_for_timeout", "wait_for_url", "content", "screenshot", "evaluate",
                  "set_viewport_size", "click", "title", "close"):
         _wrap_async(Page, name, f"Page.{name}")
@@ -201,7 +206,8 @@ def main() -> None:
     instrument()  # before the imports below, so they bind the timed versions
     import audit.archive as archive
     from audit import pipeline
-    from audit.crawl import CrawlOptions, crawl_sites
+    from audit.crawl_types import CrawlOptions
+    from audit.crawler.runner import crawl_sites
     from audit.criteria import default_criteria_path, load_criteria
     from audit.municipalities import load_municipalities
 

@@ -4,7 +4,7 @@ Reads a run folder written by ``audit run``/``audit crawl``: ``municipalities.js
 homepage URLs (as given in the municipality list) and ``snapshots/<id>/site.json`` for the pages
 the crawler followed (``record.pages[*].via_url``). Every URL is opened once, with the tool's
 concurrency (sites at once), in one Chromium launched with the tool's own flags (imported from
-the tool: ``audit.browser.CHROMIUM_ARGS``, formerly ``audit.crawl._CHROMIUM_ARGS``), a fresh
+the tool: ``audit.crawler.pool.CHROMIUM_ARGS``), a fresh
 1366x768 context per site, ``wait_until="domcontentloaded"``, and nothing more: no robots.txt,
 no settle, no cookie banner, no collection, no screenshots, no archive.
 
@@ -25,11 +25,7 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
-try:  # the tool's own launch flags and Chromium, wherever the installed version keeps them
-    from audit.browser import CHROMIUM_ARGS, find_chromium
-except ImportError:  # before audit/browser.py existed
-    from audit.crawl import _CHROMIUM_ARGS as CHROMIUM_ARGS  # type: ignore[no-redef,attr-defined,unused-ignore]
-    from audit.crawl import find_chromium  # type: ignore[no-redef,attr-defined,unused-ignore]
+from audit.crawler.pool import CHROMIUM_ARGS, find_chromium  # the tool's own launch flags and Chromium
 
 PAGE_TIMEOUT_MS = 15_000  # the tool's page_timeout_s
 

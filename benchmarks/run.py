@@ -167,12 +167,9 @@ def _cpu(p: psutil.Process) -> float:
 
 def _find_chromium() -> str | None:
     try:
-        from audit.browser import find_chromium
-    except ImportError:  # before audit/browser.py existed
-        try:
-            from audit.crawl import find_chromium  # type: ignore[no-redef,attr-defined,unused-ignore]
-        except ImportError:
-            return shutil.which("chromium")
+        from audit.crawler.pool import find_chromium
+    except ImportError:
+        return shutil.which("chromium")
     return find_chromium()
 
 

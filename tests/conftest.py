@@ -18,14 +18,15 @@ def _crawl_corpus(sites: Path, listing: Path, phone: Path | None, out: Path) -> 
     from audit.demo import materialise_list
     from audit.demo.server import DemoServer, free_closed_port
 
+    run = out / "run"
     with DemoServer(sites) as server:
         real = materialise_list(listing, out / "list.csv", server.port, free_closed_port())
-        args = ["run", str(real), "--out", str(out), "--allow-private-network", "--quiet", "--concurrency", "4"]
+        args = ["run", str(real), "--out", str(run), "--allow-private-network", "--quiet", "--concurrency", "4"]
         if phone:
             args += ["--phone-checks", str(phone)]
         result = CliRunner().invoke(app, args, catch_exceptions=False)
         assert result.exit_code == 0, result.output
-    return out
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from audit.archive import Ledger, check_id, inside, load_site, write_bytes_atomic, write_captured
-from audit.crawl import Captured, WarcEntry
+from audit.crawl_types import Captured, WarcEntry
 from audit.errors import AuditError
 from audit.models import (
     Box,

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from audit.archive import Ledger, write_captured
 from audit.cli import app
-from audit.crawl import Captured
+from audit.crawl_types import Captured
 from audit.criteria import default_criteria_path, load_criteria
 from audit.errors import InputError
 from audit.models import CrawlFailure, Municipality, SiteStatus
@@ -158,11 +158,11 @@ def test_an_unclosed_quote_is_still_called_one(tmp_path: Path) -> None:
 
 def test_a_row_with_too_many_cells_does_not_hide_the_other_rows_problems(tmp_path: Path) -> None:
     path = _write(tmp_path, (
-        "id,name,country,region,url\n"
-        "0001,A,SE,X,https://a.se/,extra\n"
-        "0002,B,Sweden,X,https://b.se/\n"
-        "0003,C,SE,X,ftp://c.se/\n"
-    ).encode())
+        b"id,name,country,region,url\n"
+        b"0001,A,SE,X,https://a.se/,extra\n"
+        b"0002,B,Sweden,X,https://b.se/\n"
+        b"0003,C,SE,X,ftp://c.se/\n"
+    ))
     with pytest.raises(InputError) as info:
         load_municipalities(path)
     assert [(p.line, p.field) for p in info.value.problems] == [(2, None), (3, "country"), (4, "url")]

@@ -14,7 +14,8 @@ from builders import CRITERIA
 from hostile import HostileServer
 
 from audit.checks import run_checks
-from audit.crawl import Captured, CrawlOptions, crawl_sites
+from audit.crawl_types import Captured, CrawlOptions
+from audit.crawler.runner import crawl_sites
 from audit.models import CrawlFailure, Municipality, SiteSnapshot, SiteStatus, Verdict
 
 pytestmark = pytest.mark.browser

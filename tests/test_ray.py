@@ -14,7 +14,7 @@ import ray  # the test set-up installs the optional extra: a missing Ray fails, 
 from builders import CRITERIA  # noqa: E402
 from hostile import HostileServer  # noqa: E402
 
-from audit.crawl import CrawlOptions  # noqa: E402
+from audit.crawl_types import CrawlOptions  # noqa: E402
 from audit.models import Municipality  # noqa: E402
 from audit.pipeline import crawl, prepare_run_dir, score  # noqa: E402
 

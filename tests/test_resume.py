@@ -17,7 +17,8 @@ import pytest
 from builders import CRITERIA
 from hostile import HostileServer
 
-from audit.crawl import Captured, CrawlOptions, crawl_sites
+from audit.crawl_types import Captured, CrawlOptions
+from audit.crawler.runner import crawl_sites
 from audit.models import Municipality, SiteStatus
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from audit.archive import Ledger, forget_crawl, write_bytes_atomic, write_captured
 from audit.atomic import remove_temporary_files
 from audit.cli import app
-from audit.crawl import Captured
+from audit.crawl_types import Captured
 from audit.errors import AuditError
 from audit.models import CrawlFailure, Municipality, SiteStatus
 from audit.pipeline import prepare_run_dir

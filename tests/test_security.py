@@ -12,7 +12,8 @@ from builders import CRITERIA
 from hostile import HostileServer
 
 from audit.archive import load_site
-from audit.crawl import CrawlOptions, crawl_sites
+from audit.crawl_types import CrawlOptions
+from audit.crawler.runner import crawl_sites
 from audit.models import Municipality, SiteStatus
 from audit.pipeline import crawl, prepare_run_dir, report, score
 

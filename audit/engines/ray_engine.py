@@ -19,8 +19,10 @@ from typing import Any
 
 import ray
 
-from audit.browser import BrowserPool, HostPacer
-from audit.crawl import Captured, CrawlOptions, crawl_one
+from audit.crawl_types import Captured, CrawlOptions
+from audit.crawler.policy import HostPacer
+from audit.crawler.pool import BrowserPool
+from audit.crawler.runner import crawl_one
 from audit.criteria import Criteria
 from audit.errors import AuditError
 from audit.models import Municipality

@@ -1,6 +1,4 @@
-"""The browser's lifecycle for the crawl stage: which Chromium, how it starts, relaunch after a crash,
-and politeness towards each host. Only the crawl stage imports this module.
-"""
+"""The browser's lifecycle: which Chromium, how it starts, relaunch after a crash, and Ctrl-C."""
 
 from __future__ import annotations
 
@@ -10,9 +8,7 @@ import os
 import shutil
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
-from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
@@ -147,27 +143,3 @@ class BrowserPool:
                 f"could not start Chromium ({exe or 'Playwright bundled'}): {first}. "
                 "Install it with 'apt-get install chromium' or 'playwright install chromium'."
             ) from exc
-
-
-class HostPacer:
-    """Politeness: at most ``per_host`` sites of one host at once, and a pause between its pages."""
-
-    def __init__(self, per_host: int, delay_s: float) -> None:
-        self.per_host = max(1, per_host)
-        self.delay_s = delay_s
-        self._slots: dict[str, asyncio.Semaphore] = {}
-        self._last: dict[str, float] = {}
-
-    def slot(self, url: str) -> asyncio.Semaphore:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
-        return self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
-
-    async def wait_turn(self, url: str) -> None:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
-        now = time.monotonic()
-        ready = self._last.get(host, 0.0) + self.delay_s
-        self._last[host] = max(now, ready)
-        if ready > now:
-            await asyncio.sleep(ready - now)
-
-

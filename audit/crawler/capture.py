@@ -1,0 +1,100 @@
+"""What is kept of a rendered page: its DOM, the HTTP response, screenshots, and the typed snapshot.
+
+The homepage also gets a first-screen PNG (the evidence screenshot, with elements outlined in the
+report), a full-page JPEG capped in height, and the same links collected at a phone's 390x844 as
+informational evidence. Followed pages are read for their text and links only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, Response
+
+from audit.crawl_types import Captured, CrawlOptions, WarcEntry
+from audit.crawler.collect import _COLLECT_JS, collect, collector_args, to_element, to_heading
+from audit.criteria import Criteria
+from audit.models import ConsentAction, Element, PageSnapshot
+
+
+class Recorder:
+    """Turns rendered pages into snapshots and the files the archive will write."""
+
+    def __init__(self, captured: Captured, prefix: str, criteria: Criteria, options: CrawlOptions) -> None:
+        self.captured, self.prefix, self.criteria, self.options = captured, prefix, criteria, options
+        self.flags: list[str] = []
+        self._index = 0
+
+    async def snapshot(
+        self, page: Page, resp: Response | None, *, depth: int, url: str, via: tuple[str, str] = ("", ""),
+        chain: tuple[str, ...] = (), consent: ConsentAction | None = None, parent: str = "",
+    ) -> PageSnapshot:
+        name = f"{self.prefix}/page-{self._index}"
+        self._index += 1
+        vocab = self.criteria.vocabulary
+        data = await collect(page, vocab)
+        html = (await page.content()).encode("utf-8")
+        self.captured.blobs[f"{name}.html"] = html
+        headers = await self._keep_response(resp)
+        self.captured.warc.append(WarcEntry(page.url, "resource", "text/html; charset=utf-8", html))
+        shot = full = ""
+        mobile: tuple[Element, ...] = ()
+        if depth == 0:
+            shot, full = await self._screenshots(page, name, data)
+            if self.options.mobile:
+                mobile = await self._mobile_elements(page)
+        return PageSnapshot(
+            url=via[1] or url, final_url=page.url, depth=depth,
+            status=resp.status if resp else 0, title=data["title"][:500], lang=data["lang"][:20],
+            via_text=via[0], via_url=via[1], parent_url=parent,
+            headings=tuple(to_heading(h) for h in data["headings"]), news_signals=tuple(data.get("news_signals", ())),
+            elements=tuple(to_element(e) for e in data["elements"]),
+            text=data["text"], main_text=data.get("main_text", ""), redirect_chain=chain,
+            content_type=headers.get("content-type", ""), html_file=f"{name}.html",
+            screenshot=shot, full_screenshot=full, consent=consent, mobile_elements=mobile,
+            viewport=self.criteria.settings.viewport, flags=("frameset",) if data.get("frameset") else (),
+        )
+
+    async def _keep_response(self, resp: Response | None) -> dict[str, str]:
+        if resp is None:
+            return {}
+        headers = await resp.all_headers()
+        body = b""
+        with contextlib.suppress(PlaywrightError):
+            body = await resp.body()
+        self.captured.warc.append(WarcEntry(resp.url, "response", headers.get("content-type", ""), body, resp.status, tuple(headers.items())))
+        return headers
+
+    async def _screenshots(self, page: Page, name: str, data: dict[str, Any]) -> tuple[str, str]:
+        width, _ = self.criteria.settings.viewport
+        shot, full = f"{name}.png", f"{name}-full.jpg"
+        try:
+            await page.evaluate("() => window.scrollTo(0, 0)")
+            png = await page.screenshot(type="png", timeout=10000)
+            self.captured.blobs[shot] = png
+            self.captured.warc.append(WarcEntry(f"urn:screenshot:{page.url}", "resource", "image/png", png))
+            height = min(int(data.get("scrollHeight") or 0) or 768, self.options.full_page_max_px)
+            jpg = await page.screenshot(type="jpeg", quality=45, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}, timeout=15000)
+            self.captured.blobs[full] = jpg
+        except PlaywrightError:
+            self.flags.append("screenshot_failed")
+            return (shot if shot in self.captured.blobs else ""), ""
+        return shot, full
+
+    async def _mobile_elements(self, page: Page) -> tuple[Element, ...]:
+        """Informational: the same links at a 390x844 phone size."""
+        w, h = self.criteria.settings.mobile_viewport
+        dw, dh = self.criteria.settings.viewport
+        try:
+            await page.set_viewport_size({"width": w, "height": h})
+            await page.wait_for_timeout(150)
+            data = json.loads(await page.evaluate(_COLLECT_JS, collector_args(self.criteria.vocabulary, links_only=True)))
+            return tuple(to_element(e) for e in data["elements"])
+        except PlaywrightError:
+            return ()
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await page.set_viewport_size({"width": dw, "height": dh})

@@ -1,0 +1,98 @@
+"""Every municipality: concurrency, hard time limits, crash recovery and Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from playwright.async_api import Error as PlaywrightError
+
+from audit.crawl_types import Captured, CrawlOptions
+from audit.crawler.policy import HostPacer
+from audit.crawler.pool import BrowserPool, browser_gone, interrupt_handler
+from audit.crawler.site import SiteCrawler, now
+from audit.criteria import Criteria
+from audit.errors import Interrupted
+from audit.models import CrawlFailure, Municipality, SiteStatus
+
+
+async def crawl_sites(
+    municipalities: Sequence[Municipality],
+    criteria: Criteria,
+    options: CrawlOptions,
+    on_done: Callable[[Captured], None],
+) -> None:
+    """Crawl every municipality with ``options.concurrency`` sites in flight; call ``on_done`` per site.
+
+    A site that exceeds its wall-clock budget is reported as ``page_hung``; a browser crash is
+    reported for that site only, the browser is relaunched and the run goes on.
+
+    Ctrl-C (SIGINT, to the process or its whole group) stops the crawl at once: sites in flight
+    are cancelled and nothing is recorded for them (a browser torn down by the interrupt must not
+    turn healthy sites into failures); :class:`~audit.errors.Interrupted` is raised. A second
+    Ctrl-C exits immediately.
+    """
+    semaphore = asyncio.Semaphore(max(1, options.concurrency))
+    pacer = HostPacer(options.per_host, options.host_delay_s)
+    done_lock = asyncio.Lock()
+    stop = asyncio.Event()
+
+    async def one(pool: BrowserPool, muni: Municipality) -> None:
+        async with pacer.slot(muni.url), semaphore:
+            if stop.is_set():
+                return
+            captured = await crawl_one(pool, muni, criteria, options, pacer)
+        if stop.is_set():
+            return  # never record what an interrupt may have spoiled
+        # Archiving (JSON, gzip, fsync) runs in a worker thread so the browser keeps being
+        # driven meanwhile; the lock keeps results arriving one at a time.
+        async with done_lock:
+            await asyncio.to_thread(on_done, captured)
+
+    async def everything() -> None:
+        async with BrowserPool(options.chromium, options.chromium_args) as pool:
+            await asyncio.gather(*(one(pool, m) for m in municipalities))
+
+    main = asyncio.ensure_future(everything())
+
+    def interrupt() -> None:
+        stop.set()
+        main.cancel()
+
+    with interrupt_handler(interrupt):
+        try:
+            await main
+        except asyncio.CancelledError:
+            if stop.is_set():
+                raise Interrupted() from None
+            raise
+
+
+async def crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer) -> Captured:
+    """One site, with a hard time limit; retried once on a relaunched browser if the browser died."""
+    first = await _attempt(pool, SiteCrawler(muni, criteria, options, pacer), options, attempt=1)
+    if not isinstance(first, PlaywrightError):
+        return first
+    await pool.relaunch()
+    second = await _attempt(pool, SiteCrawler(muni, criteria, options, pacer), options, attempt=2)
+    if not isinstance(second, PlaywrightError):
+        return second
+    return _crash(muni, second, attempts=2)
+
+
+async def _attempt(pool: BrowserPool, crawler: SiteCrawler, options: CrawlOptions, *, attempt: int) -> Captured | PlaywrightError:
+    """The crawl's result, or the error to retry on a new browser (only when the browser died)."""
+    muni = crawler.muni
+    try:
+        browser = await pool.browser()
+        return await asyncio.wait_for(crawler.run(browser), timeout=options.site_timeout_s)
+    except TimeoutError:
+        detail = f"the site did not finish within {options.site_timeout_s:.0f} s (hard limit)"
+        return Captured(CrawlFailure(muni, SiteStatus.PAGE_HUNG, detail, url=muni.url, started_at=crawler.started_at, finished_at=now(), attempts=attempt))
+    except PlaywrightError as exc:
+        return exc if browser_gone(exc) else _crash(muni, exc, attempts=attempt)
+
+
+def _crash(muni: Municipality, exc: PlaywrightError, *, attempts: int) -> Captured:
+    message = str(exc).splitlines()[0] if str(exc) else repr(exc)
+    return Captured(CrawlFailure(muni, SiteStatus.BROWSER_CRASH, f"the browser failed on this site: {message}", url=muni.url, finished_at=now(), attempts=attempts))

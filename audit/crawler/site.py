@@ -1,0 +1,140 @@
+"""One municipality, start to end, in its own browser context (fresh cookies, bounded memory).
+
+Check the homepage address and robots.txt, open the homepage, close a cookie banner, record the
+homepage, then open the links :class:`~audit.follow.FollowPlan` chooses until it has none left or
+the page budget is spent. The result is a :class:`~audit.crawl_types.Captured`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+from typing import Any
+
+from playwright.async_api import Browser, BrowserContext, Page
+
+from audit.crawl_types import Captured, CrawlOptions
+from audit.crawler.capture import Recorder
+from audit.crawler.consent import close_consent
+from audit.crawler.navigation import Navigator, Opened, redirect_chain
+from audit.crawler.policy import HostPacer, SitePolicy
+from audit.criteria import Criteria
+from audit.follow import FollowPlan, Step
+from audit.linkrank import same_site
+from audit.models import CrawlFailure, Municipality, PageSnapshot, SiteSnapshot, SiteStatus
+
+_LOCALES = {"SE": "sv-SE", "NO": "nb-NO", "DK": "da-DK", "FI": "fi-FI"}
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SiteCrawler:
+    """Crawls one municipality; :meth:`run` always ends with a snapshot or a failure."""
+
+    def __init__(self, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer | None = None) -> None:
+        self.muni, self.options = muni, options
+        self.criteria = criteria.for_country(muni.country)
+        self.pacer = pacer or HostPacer(options.per_host, options.host_delay_s)
+        self.policy = SitePolicy(options)
+        self.started_at = now()
+        self.captured = Captured(result=CrawlFailure(muni, SiteStatus.PAGE_HUNG, "not started"))
+        self.recorder = Recorder(self.captured, f"snapshots/{muni.id}", self.criteria, options)
+        self.flags: list[str] = []
+
+    async def run(self, browser: Browser) -> Captured:
+        width, height = self.criteria.settings.viewport
+        context = await browser.new_context(
+            viewport={"width": width, "height": height}, user_agent=self.options.user_agent,
+            service_workers="block", accept_downloads=False, locale=_LOCALES.get(self.muni.country.upper(), "en-GB"),
+        )
+        try:
+            if self.policy.guarded:
+                await context.route("**/*", self.policy.guard_request)
+            await self._crawl(context)
+        finally:
+            with contextlib.suppress(Exception):
+                await context.close()
+        return self.captured
+
+    def _fail(self, status: SiteStatus, detail: str, **extra: Any) -> None:
+        self.captured.result = CrawlFailure(self.muni, status, detail, url=self.muni.url, started_at=self.started_at, finished_at=now(), **extra)
+
+    async def _crawl(self, context: BrowserContext) -> None:
+        if not await self._allowed():
+            return
+        page = await context.new_page()
+        navigator = Navigator(page, self.options, self.pacer, self.policy)
+        opened = await navigator.open_homepage(self.muni.url)
+        if not isinstance(opened, Opened):
+            self._fail(opened.status, opened.detail, http_status=opened.http_status, attempts=opened.attempts, final_url=opened.final_url)
+            return
+        if opened.attempts > 1:
+            self.flags.append(f"attempts:{opened.attempts}")
+        if opened.partial:
+            self.flags.append("partial")
+        consent = await close_consent(page, self.criteria.vocabulary)
+        home = await self.recorder.snapshot(page, opened.response, depth=0, url=self.muni.url, chain=opened.chain, consent=consent)
+        pages = [home, *await self._follow(page, navigator, home)]
+        self.captured.result = SiteSnapshot(
+            municipality=self.muni, pages=tuple(pages), started_at=self.started_at, finished_at=now(),
+            user_agent=self.options.user_agent, flags=(*self.flags, *self.recorder.flags),
+        )
+
+    async def _allowed(self) -> bool:
+        """The homepage's address is public (or allowed) and robots.txt lets us in."""
+        refusal = await self.policy.homepage_refusal(self.muni.url)
+        if refusal:
+            self._fail(SiteStatus.PRIVATE_NETWORK, refusal)
+            return False
+        if not self.options.obey_robots:
+            return True
+        robots = await self.policy.read_robots(self.muni.url)
+        if robots.refused_hop:
+            self._fail(SiteStatus.PRIVATE_NETWORK, f"robots.txt redirected to a non-public address ({robots.refused_hop})")
+        elif robots.unreachable:
+            self._fail(SiteStatus.ROBOTS_DISALLOWED, f"robots.txt answered HTTP {robots.status}; RFC 9309 says to assume the site is disallowed")
+        elif not robots.allows(self.muni.url):
+            self._fail(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the homepage for this crawler")
+        else:
+            return True
+        return False
+
+    async def _follow(self, page: Page, navigator: Navigator, home: PageSnapshot) -> list[PageSnapshot]:
+        plan = FollowPlan(self.criteria, self.muni.name, self.options.follow_per_page)
+        plan.start(home, self.muni.url)
+        pages: list[PageSnapshot] = []
+        while 1 + len(pages) < self.options.max_pages:
+            step = plan.next()
+            if step is None:
+                return pages
+            if not self.policy.may_open(step.candidate.url):
+                self.flags.append(f"robots_skipped:{step.candidate.url}")
+                continue
+            snap = await self._visit(page, navigator, step, home.final_url)
+            if snap is not None:
+                pages.append(snap)
+                plan.opened(snap, step.depth)
+        left = plan.unvisited()
+        if left:
+            self.flags.append(f"page_budget:{left}")
+        return pages
+
+    async def _visit(self, page: Page, navigator: Navigator, step: Step, home_url: str) -> PageSnapshot | None:
+        """Open a followed link; None (and nothing kept) when it fails, leaves the site or went private.
+
+        Request interception does not see redirect hops, so the chain is checked once the
+        navigation is over and before anything of the page is read or kept.
+        """
+        url = step.candidate.url
+        resp, error = await navigator.goto(url, settle=False)
+        if error is not None or resp is None or resp.status >= 400:
+            self.flags.append(f"follow_failed:{url}")
+            return None
+        if self.policy.private_hop((*redirect_chain(resp), page.url)):
+            self.flags.append(f"private_redirect_refused:{url}")
+            return None
+        if not (same_site(page.url, self.muni.url) or same_site(page.url, home_url)):
+            return None
+        return await self.recorder.snapshot(page, resp, depth=step.depth, url=url, via=(step.candidate.text, url), parent=step.parent)
