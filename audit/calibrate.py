@@ -266,14 +266,37 @@ def recrawl(set_dir: Path, criteria: Any, *, concurrency: int = 4, progress: Any
     from audit.municipalities import load_municipalities
     from audit.pipeline import crawl, prepare_run_dir
 
-    sites, listing = set_dir / "sites", set_dir / "municipalities.csv"
-    if not sites.is_dir() or not listing.is_file():
-        raise AuditError(f"{set_dir} has no sites/ folder and municipalities.csv to crawl")
-    with tempfile.TemporaryDirectory(prefix="audit-recrawl-") as tmp, DemoServer(sites) as server:
-        run_dir = Path(tmp) / "run"
-        real = materialise_list(listing, Path(tmp) / "list.csv", server.port, free_closed_port())
-        municipalities = load_municipalities(real)
-        todo = prepare_run_dir(run_dir, municipalities, {"set": set_dir.name}, resume=False)
-        options = CrawlOptions(concurrency=concurrency, allow_private_network=True)
-        crawl(run_dir, todo, criteria, options, progress)
+    listing = set_dir / "municipalities.csv"
+    if not listing.is_file():
+        raise AuditError(f"{set_dir} has no municipalities.csv to crawl")
+    with tempfile.TemporaryDirectory(prefix="audit-recrawl-") as tmp:
+        sites = _site_folder(set_dir, Path(tmp))
+        with DemoServer(sites) as server:
+            run_dir = Path(tmp) / "run"
+            real = materialise_list(listing, Path(tmp) / "list.csv", server.port, free_closed_port())
+            municipalities = load_municipalities(real)
+            todo = prepare_run_dir(run_dir, municipalities, {"set": set_dir.name}, resume=False)
+            crawl(run_dir, todo, criteria, CrawlOptions(concurrency=concurrency, allow_private_network=True), progress)
         return freeze(run_dir, set_dir)
+
+
+SITES_ARCHIVE = "sites.tar.xz"
+
+
+def _site_folder(set_dir: Path, tmp: Path) -> Path:
+    """The set's sites: its ``sites/`` folder, or ``sites.tar.xz`` unpacked into ``tmp``.
+
+    Generated sets keep their thousands of near-identical pages packed (a few hundred kB instead
+    of tens of MB in the repository).
+    """
+    import tarfile
+
+    if (set_dir / "sites").is_dir():
+        return set_dir / "sites"
+    packed = set_dir / SITES_ARCHIVE
+    if not packed.is_file():
+        raise AuditError(f"{set_dir} has neither a sites/ folder nor {SITES_ARCHIVE} to crawl")
+    with tarfile.open(packed, "r:xz") as archive:
+        archive.extractall(tmp / "packed", filter="data")  # no links, devices or paths outside tmp
+    return tmp / "packed" / "sites"
+

@@ -25,6 +25,7 @@ MAX_BYTES = 1_000_000
 
 # Vocabulary lists keyed by language; the others have their own shapes (see _VOCAB_SHAPES).
 _PER_LANGUAGE = (
+    "org_number",
     "service_entry",
     "contact_link",
     "decoy",

@@ -227,15 +227,17 @@ def call_list(results: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def switchboard_from_site(site: SiteSnapshot, criteria: Criteria) -> str:
-    """The switchboard number the homepage shows (next to "växel" and the like, else in the footer)."""
-    from audit.checks.channels import PHONE
-    from audit.text import find_terms
+    """The switchboard number the homepage shows: one labelled as the switchboard (växel,
+    sentralbord, omstilling, hovednummer, vaihde) first, else a number labelled as a phone in the
+    footer. Organisation, CVR and business-id numbers are never taken for a phone number."""
+    from audit.checks.channels import labelled_phone, phone_numbers
 
-    blocks = [e for e in site.homepage.elements if e.kind == "block"]
-    switchboard = criteria.vocabulary.terms("switchboard")
-    preferred = [e for e in blocks if find_terms(e.text, switchboard)] + [e for e in blocks if e.landmark == "footer"]
-    for el in preferred:
-        phone = PHONE.search(el.text)
-        if phone:
-            return phone.group(0).strip()
-    return ""
+    vocab = criteria.for_country(site.municipality.country).vocabulary
+    blocks = sorted((e for e in site.homepage.elements if e.kind == "block"), key=lambda e: e.landmark != "footer")
+    for labels in (vocab.terms("switchboard"), vocab.channels["phone"]):
+        for el in blocks:
+            phone = labelled_phone(el.text, labels, vocab)
+            if phone:
+                return phone
+    unlabelled = [n for el in blocks if el.landmark == "footer" for n, _ in phone_numbers(el.text, vocab)]
+    return unlabelled[0] if unlabelled else ""

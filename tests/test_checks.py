@@ -250,3 +250,28 @@ def test_block_naming_the_service_with_an_address_or_hours_counts():
     assert verdicts(site(with_address))["on_front_page"] is Verdict.PASS
     assert verdicts(site(with_hours))["on_front_page"] is Verdict.PASS
     assert verdicts(site(bare))["on_front_page"] is Verdict.FAIL
+
+
+# --- phone numbers are not registry numbers (the call list dials them) -------------------------
+
+from audit.checks.channels import find_channels, phone_numbers  # noqa: E402
+from audit.pipeline import switchboard_from_site  # noqa: E402
+
+
+def test_registry_numbers_are_never_phone_numbers():
+    vocab = CRITERIA.vocabulary
+    for text in ("Organisationsnummer 212000-2510", "Org.nr. 944 000 111", "CVR 29189846", "CVR-nr. 29 18 98 46",
+                 "Y-tunnus 0201256-6", "212000-2510"):
+        assert phone_numbers(text, vocab) == [], text
+    assert [n for n, _ in phone_numbers("CVR 29189846 · Telefon 89 89 89 89", vocab)] == ["89 89 89 89"]
+    assert "phone" not in find_channels("Kontaktcenter hjälper dig med frågor om allt. Org.nr 212000-2510", vocab).found
+
+
+def test_the_call_list_takes_the_number_labelled_as_the_switchboard():
+    footer = block("Solby kommun · Organisationsnummer 212000-2510 · Växel 0123-45 60 00 · Fax 0123-45 60 99", landmark="footer")
+    other = block("Boka tid: 0123-11 11 11", landmark="main")
+    assert switchboard_from_site(site(page(elements=(other, footer))), CRITERIA) == "0123-45 60 00"
+    norway = block("Org.nr. 944 000 111 · Sentralbord 75 55 55 55", landmark="footer")
+    assert switchboard_from_site(site(page(elements=(norway,)), country="NO"), CRITERIA) == "75 55 55 55"
+    only_org = block("CVR 29189846", landmark="footer")
+    assert switchboard_from_site(site(page(elements=(only_org,)), country="DK"), CRITERIA) == ""

@@ -37,12 +37,49 @@ class Channels:
         return len(self.found)
 
 
-def _phone(text: str, vocab: Vocabulary) -> str:
+# Registry numbers written like phone numbers: a Swedish organisationsnummer (212000-2510) and a
+# Finnish business id (Y-tunnus 0201256-6). Norwegian and Danish ones (944 000 111, CVR 29189846)
+# look like any number and are recognised by the label in front of them.
+_ORG_SHAPE = re.compile(r"^\s*(?:\d{6}-\d{4}|\d{7}-\d)\s*$")
+_LABEL_WINDOW = 30  # characters before a number in which its label is looked for
+
+
+def phone_numbers(text: str, vocab: Vocabulary) -> list[tuple[str, int]]:
+    """Phone numbers in ``text`` with where they start, leaving out dates and registry numbers
+    (organisation, CVR and business-id numbers, by their shape or by the label before them)."""
+    out = []
     for m in PHONE.finditer(text):
-        digits = re.sub(r"\D", "", m.group(0))
-        if 6 <= len(digits) <= 13 and not _looks_like_date_or_year(m.group(0)):
-            return m.group(0).strip()
-    return ""
+        number = m.group(0)
+        digits = re.sub(r"\D", "", number)
+        if not 6 <= len(digits) <= 13 or _looks_like_date_or_year(number) or _ORG_SHAPE.match(number):
+            continue
+        if find_terms(_before(text, m.start()), vocab.terms("org_number")):
+            continue
+        out.append((number.strip(), m.start()))
+    return out
+
+
+def _before(text: str, start: int) -> str:
+    """The words just before a number, back to the previous number: its label, if it has one."""
+    return re.split(r"\d", text[max(0, start - _LABEL_WINDOW) : start])[-1]
+
+
+def labelled_phone(text: str, labels: tuple[str, ...], vocab: Vocabulary) -> str:
+    """The phone number that follows one of ``labels`` most closely (e.g. "Växel 021-39 00 00")."""
+    best: tuple[int, str] | None = None
+    for number, start in phone_numbers(text, vocab):
+        before = fold(_before(text, start))
+        found = find_terms(before, labels)
+        if found:
+            distance = len(before) - before.rfind(found[0])
+            if best is None or distance < best[0]:
+                best = (distance, number)
+    return best[1] if best else ""
+
+
+def _phone(text: str, vocab: Vocabulary) -> str:
+    found = phone_numbers(text, vocab)
+    return found[0][0] if found else ""
 
 
 def _looks_like_date_or_year(s: str) -> bool:
