@@ -68,7 +68,7 @@ RobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not obey ro
 UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="User-Agent to send (default names the tool and its contact URL).")]
 ResumeOpt = Annotated[bool, typer.Option("--resume", help="Finish an interrupted run in --out; finished sites are kept.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")]
-EngineOpt = Annotated[str, typer.Option("--engine", help="Where to crawl: 'local' (this process) or 'ray' (a Ray cluster; pip install '.[ray]').")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="Where to crawl: 'local' (this process) or 'ray' (a Ray cluster; pip install '.\\[ray]').")]
 AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster address (HEAD:6379); default starts a local Ray.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=1024, help="Ray actors (one browser each), each crawling --concurrency sites.")]
 CompareOpt = Annotated[Path | None, typer.Option("--compare", help="A previous run folder to show changes against.")]

@@ -89,8 +89,10 @@ def test_report_lists_ranked_and_not_assessed_apart(demo_run):
     soup = BeautifulSoup((demo_run / "index.html").read_text(encoding="utf-8"), "lxml")
     text = soup.get_text(" ")
     failed = [r for r in _rows(demo_run) if r["status"] != "ok"]
-    ranked_table = soup.find("table", id="ranking") or soup.find("table")
+    ranked_table = soup.find("table", id="ranking-table")
+    assert ranked_table is not None, "the ranking table must be found by its id"
     ranked_text = ranked_table.get_text(" ")
+    assert sum(1 for r in _rows(demo_run) if r["status"] == "ok") == len(ranked_table.find("tbody").find_all("tr"))
     for row in failed:
         assert row["name"] in text
         assert row["name"] not in ranked_text
