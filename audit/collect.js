@@ -89,6 +89,12 @@
     return norm(parts.join(" "));
   };
 
+  const deepText = (n) => {
+    let t = n.textContent || "";
+    if (n.shadowRoot) for (const c of n.shadowRoot.children) t += " " + (c.textContent || "");
+    return t;
+  };
+
   const selectorOf = (el) => {
     const parts = [];
     for (let n = el; n && n.nodeType === 1 && parts.length < 5; n = n.parentElement) {
@@ -100,20 +106,58 @@
     return parts.join(" > ");
   };
 
-  const covered = (el, r) => {
-    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
-    if (cx < 0 || cy < 0 || cx >= vw || cy >= vh) return false;  // only meaningful in view
-    let top = document.elementFromPoint(cx, cy);
+  const topAt = (x, y) => {
+    let top = document.elementFromPoint(x, y);
     // Descend into shadow roots: the document only reports the host element.
     while (top && top.shadowRoot) {
-      const inner = top.shadowRoot.elementFromPoint(cx, cy);
+      const inner = top.shadowRoot.elementFromPoint(x, y);
       if (!inner || inner === top) break;
       top = inner;
     }
-    if (!top) return false;
-    if (top === el || el.contains(top)) return false;
-    for (let n = el; n; n = up(n)) if (n === top) return top.closest("a,button") !== el.closest("a,button") ? true : false;
-    return true;
+    return top;
+  };
+  // Pop-ups and overlays on the first screen (cookie walls left open, newsletter offers, chat
+  // windows): fixed, sticky or modal boxes found under a grid of points, described by their
+  // text and selector so a report can say what covers an entry.
+  const overlayOf = (n) => {
+    for (let a = n; a && a.nodeType === 1 && a !== document.body && a !== document.documentElement; a = up(a)) {
+      const st = getComputedStyle(a);
+      const modal = a.getAttribute("role") === "dialog" || a.getAttribute("role") === "alertdialog" || a.getAttribute("aria-modal") === "true" || a.tagName === "DIALOG";
+      if (modal || st.position === "fixed" || st.position === "sticky") {
+        let outer = a;  // the outermost positioned box is the pop-up as a whole
+        for (let b = up(a); b && b.nodeType === 1 && b !== document.body; b = up(b)) {
+          const sb = getComputedStyle(b);
+          if (sb.position === "fixed" || sb.position === "sticky" || b.getAttribute("role") === "dialog" || b.getAttribute("aria-modal") === "true") outer = b;
+        }
+        return outer;
+      }
+    }
+    return null;
+  };
+  const overlays = [];
+  const overlayIndex = new Map();
+  for (let gx = 1; gx <= 5; gx++) for (let gy = 1; gy <= 4; gy++) {
+    const o = overlayOf(topAt(vw * gx / 6, vh * gy / 5));
+    if (!o || overlayIndex.has(o)) continue;
+    const b = o.getBoundingClientRect();
+    // A sticky site header along the top edge is part of the page, not a pop-up over it.
+    if (b.top <= 0 && b.height < vh * 0.25 && b.width > vw * 0.8) continue;
+    if (b.width * b.height < vw * vh * 0.05) continue;
+    overlayIndex.set(o, overlays.length);
+    overlays.push({selector: "", text: "", box: {x: b.left + window.scrollX, y: b.top + window.scrollY, width: b.width, height: b.height}, node: o});
+  }
+  const covered = (el, r) => {
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    if (cx < 0 || cy < 0 || cx >= vw || cy >= vh) return "";  // only meaningful in view
+    const top = topAt(cx, cy);
+    if (!top) return "";
+    if (top === el || el.contains(top)) return "";
+    for (let n = el; n; n = up(n)) if (n === top) return top.closest("a,button") !== el.closest("a,button") ? coverName(top) : "";
+    return coverName(top);
+  };
+  const coverName = (top) => {
+    const o = overlayOf(top);
+    return o && overlayIndex.has(o) ? "overlay:" + overlayIndex.get(o) : (selectorOf(top) || top.tagName.toLowerCase());
   };
 
   const firstH1 = document.querySelector("h1");
@@ -163,20 +207,36 @@
     return {in_article: !!a, article_main: !!a && a === mainArticle, dated: dated(el), news_region: inNewsRegion(el)};
   };
 
+  // The card a link sits in ("Kontaktcenter – vi svarar på dina frågor – Läs mer"): the text of
+  // the nearest ancestor that says more than the link itself, when it is short.
+  const CONTEXT_MAX = 200;
+  const contextOf = (el) => {
+    const own = norm(el.textContent).length;
+    let n = el.parentElement;
+    for (let depth = 0; n && depth < 4 && n !== document.body; depth++, n = n.parentElement) {
+      const t = norm(n.textContent);
+      if (t.length > CONTEXT_MAX) return "";
+      if (t.length >= own + 10) return t;
+    }
+    return "";
+  };
+
   const describe = (el, kind) => {
     const r = el.getBoundingClientRect();
     const st = getComputedStyle(el);
     const hidden = hiddenAncestor(el);
     const visible = !hidden && r.width > 0 && r.height > 0 && el.getClientRects().length > 0;
+    const coveredBy = visible ? covered(el, r) : "";
     const text = norm(el.innerText !== undefined && el.innerText !== "" ? el.innerText : el.textContent);
     const href = el.tagName === "A" ? (el.href || "") : "";
     return {
       kind, text: text.slice(0, 600), name: accName(el).slice(0, 300), href,
       landmark: landmarkOf(el),
       box: {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height},
-      visible, hidden_container: hidden, covered: visible ? covered(el, r) : false,
+      visible, hidden_container: hidden, covered: !!coveredBy, covered_by: coveredBy,
       font_size: parseFloat(st.fontSize) || 0, selector: selectorOf(el),
       ...articleFacts(el),
+      context: kind === "link" ? contextOf(el) : "",
     };
   };
 
@@ -246,6 +306,7 @@
     out.elements.push(d);
     blocks++;
   }
+  out.overlays = overlays.map((o) => ({selector: selectorOf(o.node), text: norm(o.node.innerText || deepText(o.node)).slice(0, 300), box: o.box}));
   out.text = norm(document.body ? document.body.innerText : "").slice(0, 200000);
   // The page's own content without the site-wide header, navigation and footer, so a service
   // page is judged on what it says, not on the switchboard number every page repeats.

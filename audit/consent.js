@@ -16,6 +16,13 @@
     for (const host of roots[k].querySelectorAll("*")) if (host.shadowRoot) roots.push(host.shadowRoot);
   }
   const up = (n) => n.parentElement || (n.getRootNode && n.getRootNode() instanceof ShadowRoot ? n.getRootNode().host : null);
+  // A banner's text, its shadow root's included (innerText skips shadow content, and many
+  // consent managers put everything there).
+  const deepText = (n) => {
+    let t = n.innerText || "";
+    if (n.shadowRoot) for (const c of n.shadowRoot.children) t += " " + (c.innerText || c.textContent || "");
+    return t;
+  };
   const out = [];
   let i = 0;
   const controls = roots.flatMap((r) => Array.from(r.querySelectorAll("button, a, [role=button], input[type=button], input[type=submit]")));
@@ -28,7 +35,7 @@
     }
     if (!banner) continue;
     el.setAttribute("data-audit-consent", String(i));
-    out.push({index: i, text: norm(el.innerText || el.value || el.getAttribute("aria-label")), banner_text: norm(banner.innerText).slice(0, 2000)});
+    out.push({index: i, text: norm(el.innerText || el.value || el.getAttribute("aria-label")), banner_text: norm(deepText(banner)).slice(0, 2000)});
     i++;
     if (i > 60) break;
   }

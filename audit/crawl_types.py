@@ -27,6 +27,7 @@ class CrawlOptions:
     site_timeout_s: float = 90.0
     settle_ms: int = 300
     max_pages: int = 10
+    browse_pages: int = 6  # more pages when the navigation must be browsed for an unnamed service
     follow_per_page: int = 4
     allow_private_network: bool = False
     obey_robots: bool = True

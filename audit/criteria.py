@@ -25,6 +25,7 @@ MAX_BYTES = 1_000_000
 
 # Vocabulary lists keyed by language; the others have their own shapes (see _VOCAB_SHAPES).
 _PER_LANGUAGE = (
+    "not_municipal",
     "org_number",
     "service_entry",
     "contact_link",
@@ -38,7 +39,7 @@ _PER_LANGUAGE = (
 _CHANNELS = ("phone", "email", "chat", "form", "address", "hours")
 _TOP_KEYS = {"rubric_version", "title", "criteria", "dependencies", "languages", "settings", "vocabulary"}
 _CRITERION_KEYS = {"id", "weight", "source", "question", "passes_when", "advice"}
-_SETTINGS_INT = ("min_font_px", "min_box_px", "max_depth", "person_page_depth", "snippet_chars")
+_SETTINGS_INT = ("min_font_px", "min_box_px", "max_depth", "person_page_depth", "snippet_chars", "first_sight_ms")
 _SETTINGS_PAIR = ("viewport", "mobile_viewport")
 
 
@@ -73,6 +74,7 @@ class Settings:
     max_depth: int
     person_page_depth: int
     snippet_chars: int
+    first_sight_ms: int
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Vocabulary:
     news_heading: tuple[str, ...]
     brand_hint: tuple[str, ...]
     browse_first: tuple[str, ...]
+    browse_never: tuple[str, ...]
     consent_banner: tuple[str, ...]
     consent_least: tuple[tuple[str, ...], ...]
     consent_accept: tuple[str, ...]
@@ -379,7 +382,7 @@ def _word_list(name: str, where: str, raw: Any, problems: list[Problem]) -> tupl
 
 
 def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabulary | None:
-    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "news_heading", "brand_hint", "browse_first", "consent"}
+    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "news_heading", "brand_hint", "browse_first", "browse_never", "consent"}
     if not isinstance(raw, dict):
         problems.append(Problem(name, "must be a mapping", field="vocabulary"))
         return None
@@ -431,6 +434,7 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
         news_heading=_word_list(name, "vocabulary.news_heading", raw.get("news_heading"), problems),
         brand_hint=_word_list(name, "vocabulary.brand_hint", raw.get("brand_hint"), problems),
         browse_first=_word_list(name, "vocabulary.browse_first", raw.get("browse_first"), problems),
+        browse_never=_word_list(name, "vocabulary.browse_never", raw.get("browse_never"), problems),
         consent_banner=_word_list(name, "vocabulary.consent.banner", consent.get("banner"), problems),
         consent_least=least,
         consent_accept=_word_list(name, "vocabulary.consent.accept", consent.get("accept"), problems),

@@ -28,6 +28,7 @@ EXPLANATIONS: dict[SiteStatus, tuple[str, str]] = {
     SiteStatus.TOO_LARGE: ("The homepage is larger than the size limit.", "Raise the limit only if the page is genuinely that large."),
     SiteStatus.BROWSER_CRASH: ("The browser crashed on this site.", "Re-run the site; report it if it keeps crashing."),
     SiteStatus.PAGE_HUNG: ("The page kept the browser busy past the hard time limit.", "Re-run later; a script on the page may never finish."),
+    SiteStatus.NOT_MUNICIPAL: ("The address does not lead to the municipality's own site (a parked, for-sale or hosting default page, or a site that nowhere names the municipality).", "Correct the url column of the municipality list: the listed address is stale."),
     SiteStatus.ROBOTS_DISALLOWED: ("The site's robots.txt does not allow this crawler (or could not be read).", "Ask the municipality for permission, or record an explicit override with --ignore-robots."),
 }
 

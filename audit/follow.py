@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from audit.criteria import Criteria
-from audit.linkrank import Candidate, browse_links, normalise_url, rank_links
+from audit.linkrank import Candidate, browse_links, main_sections, normalise_url, rank_links
 from audit.models import PageSnapshot
-from audit.service_page import is_service_page, presents_as_service
+from audit.service_page import service_page_terms
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,7 @@ class Step:
 
 def names_service(page: PageSnapshot, criteria: Criteria) -> bool:
     """The page presents itself as the service (the same test the checks use)."""
-    vocab = criteria.vocabulary
-    return bool(is_service_page(page, vocab)) or bool(page.depth == 1 and presents_as_service(page.via_text, page, vocab))
+    return bool(service_page_terms(page, criteria.vocabulary)[0])
 
 
 @dataclass
@@ -44,6 +43,7 @@ class FollowPlan:
     seen: set[str] = field(default_factory=set)
     browsed: bool = False
     found_service: bool = False
+    sections: set[str] = field(default_factory=set)  # the navigation's sections, once browsing began
     home: PageSnapshot | None = None
 
     def start(self, home: PageSnapshot, *also_seen: str) -> None:
@@ -64,6 +64,7 @@ class FollowPlan:
             self.browsed = True
             extra = browse_links(self.home.elements, self.home.final_url, self.criteria.vocabulary)
             self.queue = [Step(c, 1, self.home.final_url) for c in extra if c.url not in self.seen]
+            self.sections = main_sections(extra)
 
     def opened(self, page: PageSnapshot, depth: int) -> None:
         """Record a page the last step led to and queue its own links."""
@@ -80,6 +81,13 @@ class FollowPlan:
     def unvisited(self) -> int:
         """Distinct links still queued (left unread when the page budget ran out)."""
         return len({s.candidate.url for s in self.queue} - self.seen)
+
+    def unread_sections(self) -> int:
+        """Sections of the site's navigation left unread (all of them when browsing never began)."""
+        if not self.browsed and self.home is not None:
+            sections = main_sections(browse_links(self.home.elements, self.home.final_url, self.criteria.vocabulary))
+            return len(sections - self.seen)
+        return len(self.sections - self.seen)
 
     def _candidates(self, page: PageSnapshot, *, from_service_page: bool) -> list[Candidate]:
         ranked = rank_links(page.elements, page.final_url, self.criteria.vocabulary,

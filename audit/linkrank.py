@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from audit.criteria import Vocabulary
 from audit.models import Element
 from audit.news import is_news_item, is_news_url
+from audit.service_page import qualifying_decoy
 from audit.text import find_terms, fold
 
 # Words in link texts or URLs of organisation and staff pages (where a manager may be named).
@@ -86,6 +87,8 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
         score, reasons = score + 10, [*reasons, "names the service"]
     elif find_terms(url_words, vocab.terms("service_entry")):
         score, reasons = score + 6, [*reasons, "URL names the service"]
+    elif _card_names_service(link, vocab):
+        score, reasons = score + 7, [*reasons, "its card names the service"]
     if find_terms(label, vocab.terms("contact_link"), whole_word=True):
         score, reasons = score + 5, [*reasons, "contact link"]
     elif find_terms(url_words, vocab.terms("contact_link")):
@@ -93,14 +96,17 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
     if score == 0 and link.landmark != "footer" and _brand_like(link, vocab, municipality):
         score, reasons = score + 2, [*reasons, "possible brand name"]
     if from_service_page and find_terms(f"{label} {url_words}", _PERSON_PAGE_HINTS):
-        score, reasons = score + 4, [*reasons, "organisation page"]
+        # The service page's own text ("Åsland Direkte i organisasjonen") says more than the
+        # site-wide menu that every page repeats ("Politikk og organisasjon").
+        in_content = link.landmark in ("main", "")
+        score, reasons = score + (6 if in_content else 4), [*reasons, "organisation page"]
     if score <= 0:
         return None
     if find_terms(label, vocab.terms("decoy")) or find_terms(label, vocab.terms("switchboard"), whole_word=True):
         score -= 8
     if is_news_url(link.href, vocab) or is_news_item(link):
         score -= 6
-    if link.landmark in ("header", "nav"):
+    if link.landmark in ("header", "nav") and not from_service_page:
         score += 1
     if score <= 0:
         return None
@@ -111,6 +117,14 @@ def _in_navigation(link: Element) -> bool:
     """Header, nav and footer links, and the utility bar at the very top of the page."""
     top_bar = link.landmark == "" and link.box is not None and link.box.y < 200
     return link.landmark in ("header", "nav", "footer") or top_bar
+
+
+def _card_names_service(link: Element, vocab: Vocabulary) -> bool:
+    """A "Läs mer" link in a card headed by the service. Menus and footers are left out: their
+    columns hold many links under one heading, and the service is named there for itself."""
+    if not link.context or link.landmark in ("nav", "footer"):
+        return False
+    return bool(find_terms(link.context, vocab.terms("service_entry"))) and not qualifying_decoy(link.context, vocab)
 
 
 def browse_links(links: tuple[Element, ...], base: str, vocab: Vocabulary) -> list[Candidate]:
@@ -124,10 +138,21 @@ def browse_links(links: tuple[Element, ...], base: str, vocab: Vocabulary) -> li
         path = urlsplit(link.href).path
         if not same_site(link.href, base) or path in ("", "/") or path.lower().endswith(_FILE_SUFFIXES) or is_news_url(link.href, vocab):
             continue
+        label = link.text or link.name
+        if find_terms(label, vocab.browse_never):
+            continue  # privacy, cookies, the accessibility statement, log-in: no service lives there
         url = normalise_url(link.href)
-        first = bool(find_terms(link.text or link.name, vocab.browse_first))
-        out.setdefault(url, Candidate(url, link.text or link.name, 1.0 if first else 0.5, "site navigation"))
+        first = bool(find_terms(label, vocab.browse_first))
+        # The main menu before the footer: a footer repeats the menu's sections or lists fine print.
+        score = 1.0 if first else 0.5 if link.landmark != "footer" else 0.2
+        if url not in out or score > out[url].score:
+            out[url] = Candidate(url, label, score, "site navigation")
     return sorted(out.values(), key=lambda c: -c.score)
+
+
+def main_sections(candidates: list[Candidate]) -> set[str]:
+    """The browse candidates from the main menu (not the footer's fine print)."""
+    return {c.url for c in candidates if c.score > 0.2}
 
 
 def rank_links(

@@ -53,6 +53,9 @@ class SiteStatus(StrEnum):
     BROWSER_CRASH = "browser_crash"
     PAGE_HUNG = "page_hung"
     ROBOTS_DISALLOWED = "robots_disallowed"
+    # Judged from the snapshot, not by the crawler: the address does not lead to the
+    # municipality's own site (parked, for sale, a hosting default page, never names it).
+    NOT_MUNICIPAL = "not_municipal"
 
 
 # Landmarks an element can sit in; "" means none of them (plain body content).
@@ -123,6 +126,10 @@ class Element:
     article_main: bool = False
     dated: bool = False
     news_region: bool = False
+    context: str = ""  # for links: the short text of the card the link sits in
+    # What lies over the element's centre when ``covered``: "overlay:N" (the page's N-th overlay)
+    # or the covering element's selector.
+    covered_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,15 @@ class Heading:
     article_main: bool = False
     dated: bool = False
     news_region: bool = False
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A pop-up or overlay on the first screen (fixed, sticky or modal), as found when collected."""
+
+    selector: str
+    text: str
+    box: Box | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +189,7 @@ class PageSnapshot:
     flags: tuple[str, ...] = ()
     # What the page says of its own type ("published_time", "og:article", "ld:NewsArticle").
     news_signals: tuple[str, ...] = ()
+    overlays: tuple[Overlay, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,10 +249,16 @@ class CheckResult:
     verdict: Verdict
     reason: str
     evidence: tuple[Evidence, ...] = ()
+    # For "needs review": the verdict the evidence leans to, had it not been too thin to trust.
+    leaning: Verdict | None = None
 
     @property
     def passed(self) -> bool:
         return self.verdict is Verdict.PASS
+
+    def doubted(self, why: str) -> CheckResult:
+        """This verdict turned into "needs review" for ``why``, keeping it as the leaning."""
+        return CheckResult(Verdict.NEEDS_REVIEW, f"{self.reason} Needs review: {why}", self.evidence, self.verdict)
 
 
 @dataclass(frozen=True)
@@ -278,6 +301,7 @@ class CriterionOutcome:
     automatic_verdict: Verdict | None = None
     phone_check: PhoneCheck | None = None
     override: Override | None = None
+    leaning: Verdict | None = None
 
     @property
     def value(self) -> int | None:
@@ -344,6 +368,7 @@ _register(
     Box,
     Element,
     Heading,
+    Overlay,
     ConsentAction,
     PageSnapshot,
     SiteSnapshot,
@@ -409,6 +434,7 @@ __all__ = [
     "Evidence",
     "Heading",
     "Municipality",
+    "Overlay",
     "Override",
     "PageSnapshot",
     "PhoneCheck",

@@ -28,6 +28,7 @@ from audit.archive import (
     write_json_atomic,
 )
 from audit.checks import run_checks
+from audit.checks.identity import foreign_site
 from audit.criteria import Criteria
 from audit.errors import AuditError, Interrupted
 from audit.models import CrawlFailure, Municipality, SiteResult, SiteSnapshot, SiteStatus, to_jsonable
@@ -167,12 +168,25 @@ def score_sites(
         if isinstance(site, CrawlFailure):
             results.append(not_assessed(site, criteria))
             continue
+        foreign = foreign_site(site, criteria)
+        if foreign:
+            results.append(not_assessed(_not_own_site(site, foreign), criteria))
+            continue
         own = {cid: o for (m, cid), o in overrides.items() if m == mid}
         if not site.municipality.switchboard_phone:
             muni = replace(site.municipality, switchboard_phone=switchboard_from_site(site, criteria))
             site = replace(site, municipality=muni)
         results.append(score_site(site, run_checks(site, criteria), criteria, phone_checks.get(mid), own))
     return ranked_order(rank(results))
+
+
+def _not_own_site(site: SiteSnapshot, why: str) -> CrawlFailure:
+    home = site.homepage
+    return CrawlFailure(
+        site.municipality, SiteStatus.NOT_MUNICIPAL, why, url=site.municipality.url, final_url=home.final_url,
+        http_status=home.status, started_at=site.started_at, finished_at=site.finished_at, attempts=site.attempts,
+        screenshot=home.screenshot,
+    )
 
 
 def results_document(meta: dict[str, Any], results: list[SiteResult], criteria: Criteria) -> dict[str, Any]:

@@ -46,7 +46,7 @@ def _apply_dependencies(
 
 
 def _merge_phone(result: CheckResult, phone: PhoneCheck | None) -> CriterionOutcome:
-    base = {"criterion": PHONE_CRITERION, "evidence": result.evidence, "automatic_verdict": result.verdict, "phone_check": phone}
+    base = {"criterion": PHONE_CRITERION, "evidence": result.evidence, "automatic_verdict": result.verdict, "phone_check": phone, "leaning": result.leaning}
     if result.verdict is Verdict.PASS:
         return CriterionOutcome(verdict=Verdict.PASS, reason=result.reason, **base)  # type: ignore[arg-type]
     if phone is not None:
@@ -86,7 +86,7 @@ def score_site(
         if c.id == PHONE_CRITERION:
             outcome = _merge_phone(result, phone)
         else:
-            outcome = CriterionOutcome(c.id, result.verdict, result.reason, evidence=result.evidence, automatic_verdict=result.verdict)
+            outcome = CriterionOutcome(c.id, result.verdict, result.reason, evidence=result.evidence, automatic_verdict=result.verdict, leaning=result.leaning)
         outcomes.append(_apply_override(outcome, (overrides or {}).get(c.id)))
     score = sum(c.weight for c, o in zip(criteria.criteria, outcomes, strict=True) if o.verdict is Verdict.PASS)
     home = site.homepage

@@ -15,6 +15,42 @@ def service_terms(text: str, vocab: Vocabulary) -> tuple[str, ...]:
     return find_terms(text, vocab.terms("service_entry"))
 
 
+_PHRASE_END = re.compile(r"[.!?|·•\n]+")
+_QUALIFIER_REACH = 40  # characters around the service word in which a decoy word qualifies it
+
+
+def qualifying_decoy(text: str, vocab: Vocabulary) -> str:
+    """The decoy word that makes every mention of the service in ``text`` someone else's desk
+    ("Kundtjänst VA och avfall", "Vesihuollon asiakaspalvelu", "Hedmyrabostäder kundservice"),
+    or '' when some mention stands on its own.
+
+    Only words in the same phrase and close to the service word qualify it, so a block that lists
+    the matters the contact centre handles ("... frågor om skola, avfall och bygglov") is no decoy.
+    """
+    folded = fold(text)
+    decoys = vocab.terms("decoy")
+    found = ""
+    for phrase in _PHRASE_END.split(folded):
+        for term in service_terms(phrase, vocab):
+            for m in re.finditer(rf"(?<!\w){re.escape(term)}", phrase):
+                window = phrase[max(0, m.start() - _QUALIFIER_REACH) : m.end() + _QUALIFIER_REACH]
+                near = find_terms(window, decoys) or _compound_tails(window, decoys)
+                if not near:
+                    return ""
+                found = found or near[0].removesuffix("$")
+    return found
+
+
+_TAIL_MIN = 6  # shorter words are too often the end of unrelated words
+
+
+def _compound_tails(window: str, decoys: tuple[str, ...]) -> tuple[str, ...]:
+    """Decoy words ending a compound: a company named "Hedmyrabostäder", "Solbyenergi"."""
+    words = re.findall(r"\w+", window)
+    return tuple(t for t in decoys if len(t) >= _TAIL_MIN and " " not in t and not t.endswith("$")
+                 and any(w.endswith(t) and len(w) > len(t) for w in words))
+
+
 def is_service_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
     """The words by which the page's title or a heading names the service ('' when it does not)."""
     if page.depth > 0 and is_news_page(page, vocab):
@@ -22,7 +58,7 @@ def is_service_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
     headings = [h.text for h in page.headings if h.level <= 3 and not is_news_item(h)]
     for text in [page.title if page.depth > 0 else "", *headings]:
         terms = service_terms(text, vocab)
-        if terms and not find_terms(text, vocab.terms("decoy")):
+        if terms and not qualifying_decoy(text, vocab):
             return terms
     return ()
 
@@ -47,8 +83,36 @@ def presents_as_service(label: str, page: PageSnapshot, vocab: Vocabulary) -> tu
             continue
         after = text[at.end() : at.end() + 90] if len(folded) == len(text) else folded[at.end() : at.end() + 90]
         terms = service_terms(after, vocab)
-        if terms and not find_terms(text, vocab.terms("decoy")):
+        if terms and not qualifying_decoy(text, vocab):
             return terms
     return ()
 
 
+
+
+def brand_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
+    """A page that presents a local brand as the service: the label of the link that led to it
+    (one click from the homepage) or its own main heading ("Åsland Direkte") is presented as the
+    service by its title, heading or introduction ("Åsland Direkte er kommunens innbyggerservice")."""
+    if page.depth == 0:
+        return ()
+    labels = [h.text for h in page.headings if h.level == 1]
+    if page.depth == 1 and page.via_text and not service_terms(page.via_text, vocab):
+        labels.insert(0, page.via_text)
+    for label in labels:
+        terms = presents_as_service(label, page, vocab)
+        if terms:
+            return terms
+    return ()
+
+
+def service_page_terms(page: PageSnapshot, vocab: Vocabulary) -> tuple[tuple[str, ...], str]:
+    """The words by which a page is the service page, and how ("heading" or "brand"); ((), "") if it is not.
+
+    The one definition of "service page", used by the crawler to steer and by the checks to judge.
+    """
+    terms = is_service_page(page, vocab)
+    if terms:
+        return terms, "heading"
+    terms = brand_page(page, vocab) if not is_news_page(page, vocab) else ()
+    return (terms, "brand") if terms else ((), "")

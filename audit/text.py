@@ -49,13 +49,19 @@ def _fold_chars(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _pattern(terms: tuple[str, ...], whole_word: bool) -> re.Pattern[str]:
     # Terms are already folded. Spaces inside a term match any run of spaces or hyphens, so
-    # "vatten och avfall" also finds "vatten- och avfall".
+    # "vatten och avfall" also finds "vatten- och avfall". A term ending in "$" ("nav$") matches
+    # the whole word only, where a prefix would find unrelated words ("navn", "name").
     # Longest first: the first alternative that matches wins, and a shorter term listed first
     # ("kontakt") would otherwise hide a longer one ("kontakta oss").
     ordered = sorted((t for t in terms if t), key=len, reverse=True)
-    alternatives = "|".join(re.escape(t).replace(r"\ ", r"[\s-]+") for t in ordered)
-    tail = r"(?!\w)" if whole_word else r"\w*"
-    return re.compile(rf"(?<!\w)(?:{alternatives}){tail}")
+    alternatives = "|".join(_alternative(t, whole_word) for t in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternatives})")
+
+
+def _alternative(term: str, whole_word: bool) -> str:
+    exact = whole_word or term.endswith("$")
+    body = re.escape(term.removesuffix("$")).replace(r"\ ", r"[\s-]+")
+    return body + (r"(?!\w)" if exact else r"\w*")
 
 
 def find_terms(text: str, terms: Iterable[str], *, whole_word: bool = False) -> tuple[str, ...]:
@@ -75,8 +81,8 @@ def find_terms(text: str, terms: Iterable[str], *, whole_word: bool = False) -> 
 
 
 def _matches(word: str, term: str, whole_word: bool) -> bool:
-    pattern = re.escape(term).replace(r"\ ", r"[\s-]+")
-    found = re.fullmatch(pattern, word) if whole_word else re.match(pattern, word)
+    pattern = re.escape(term.removesuffix("$")).replace(r"\ ", r"[\s-]+")
+    found = re.fullmatch(pattern, word) if whole_word or term.endswith("$") else re.match(pattern, word)
     return found is not None
 
 

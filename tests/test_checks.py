@@ -5,7 +5,7 @@ from __future__ import annotations
 from builders import BASE, CRITERIA, block, link, page, site
 
 from audit.checks import run_checks
-from audit.models import Heading, PageSnapshot, Verdict
+from audit.models import Heading, PageSnapshot, SiteSnapshot, Verdict
 
 SERVICE_TEXT = ("Kontaktcenter. Vi hjälper dig med frågor om skola, bygglov och avfall. "
                 "Ring 0123-45 67 00 eller mejla kontaktcenter@solby.se.")
@@ -275,3 +275,93 @@ def test_the_call_list_takes_the_number_labelled_as_the_switchboard():
     assert switchboard_from_site(site(page(elements=(norway,)), country="NO"), CRITERIA) == "75 55 55 55"
     only_org = block("CVR 29189846", landmark="footer")
     assert switchboard_from_site(site(page(elements=(only_org,)), country="DK"), CRITERIA) == ""
+
+
+# --- classes found by the first blind batch ---------------------------------------------------
+
+from audit.checks.identity import foreign_site, name_stem  # noqa: E402
+from audit.checks.people import people_in  # noqa: E402
+from audit.checks.responsible_person import cards  # noqa: E402
+from audit.models import Box, ConsentAction, Element, Overlay  # noqa: E402
+from audit.service_page import qualifying_decoy  # noqa: E402
+
+
+def test_a_department_desk_is_a_decoy_in_any_inflection_but_a_topic_list_is_not():
+    vocab = CRITERIA.vocabulary
+    assert qualifying_decoy("Kundtjänst VA och avfall", vocab)
+    assert qualifying_decoy("Vesihuollon asiakaspalvelu", vocab)  # genitive of vesihuolto
+    assert qualifying_decoy("Hedmyrabostäder – kundservice", vocab)  # the company's name ends the compound
+    assert not qualifying_decoy("Kontaktcenter", vocab)
+    assert not qualifying_decoy("Kontaktcenter hjälper dig. Vi svarar på frågor om skola, vatten, avfall och bygglov.", vocab)
+    assert not qualifying_decoy("Kontaktcenter: ring 0123-45 67 89. Kundtjänst VA och avfall: 0123-45 67 00", vocab)
+
+
+def test_name_and_role_on_separate_lines_make_one_card():
+    vocab = CRITERIA.vocabulary
+    lines = [Element(kind="block", text=t, landmark="main", box=Box(100, y, 600, 28)) for t, y in (
+        ("Hege Mo Larsen", 1000), ("Leder for Servicetorget", 1028), ("Ola Nordmann", 1056), ("Rådgiver", 1084))]
+    joined = cards(lines, vocab, frozenset())
+    assert joined == ["Hege Mo Larsen, Leder for Servicetorget", "Ola Nordmann, Rådgiver"]
+    kinds = {p.name: p.kind for text in joined for p in people_in(text, vocab, frozenset())}
+    assert kinds == {"Hege Mo Larsen": "responsible", "Ola Nordmann": "staff"}
+    apart = [Element(kind="block", text="Hege Mo Larsen", landmark="main", box=Box(100, 100, 600, 28)),
+             Element(kind="block", text="Leder for Servicetorget", landmark="main", box=Box(100, 400, 600, 28))]
+    assert cards(apart, vocab, frozenset()) == []
+
+
+def test_a_title_after_the_name_is_not_part_of_the_name():
+    [person] = people_in("Management: Ingrid Solberg Head of Customer Service", CRITERIA.vocabulary, frozenset())
+    assert (person.name, person.kind) == ("Ingrid Solberg", "responsible")
+
+
+def test_an_adviser_whose_title_ends_in_a_leaders_word_is_staff():
+    [person] = people_in("Boka en tid med vår digitala vägledare Emil Sandberg", CRITERIA.vocabulary, frozenset())
+    assert person.kind == "staff"
+
+
+def test_parked_pages_and_sites_that_never_name_the_municipality_are_not_its_own():
+    parked = page(title="lindholtkommune.dk – dette domæne er til salg", text="Dette domæne er til salg! Køb dette domæne Borgerservice online")
+    assert "parked" in foreign_site(site(parked, name="Lindholt Kommune", country="DK"), CRITERIA)
+    host = page(title="Webhotelli on valmis", text="Onnittelut! Webhotellisi on valmis. Tämä on oletussivu.")
+    assert foreign_site(site(host, name="Pilvikosken kunta", country="FI"), CRITERIA)
+    own = page(title="Lohirannan kaupunki – Laxstrands stad", text="Tervetuloa Lohirantaan")
+    assert foreign_site(site(own, name="Lohirannan kaupunki", country="FI"), CRITERIA) == ""
+    assert name_stem("Lövstrands kommun") == "lovstra" and name_stem("Lohirannan kaupunki") == "lohiran"
+
+
+def test_what_covers_an_entry_is_named():
+    entry = link("Kontaktcenter", "kontaktcenter/", y=300, covered=True)
+    entry = Element(**{**entry.__dict__, "covered_by": "overlay:0"})
+    home = page(elements=(entry,))
+    home = PageSnapshot(**{**home.__dict__, "overlays": (Overlay("div#nyhetsbrev", "Prenumerera på vårt nyhetsbrev", Box(300, 200, 700, 400)),)})
+    svc = page("kontaktcenter/", depth=1, title="Kontaktcenter", headings=("Kontaktcenter",), via_text="Kontaktcenter", parent=BASE)
+    result = run_checks(site(home, svc), CRITERIA)["easy_to_find"]
+    assert result.verdict is Verdict.FAIL
+    assert "Prenumerera på vårt nyhetsbrev" in result.reason and "div#nyhetsbrev" in result.reason
+
+
+def test_a_cookie_banner_left_open_over_the_entry_needs_review():
+    entry = link("Kontaktcenter", "kontaktcenter/", y=300, covered=True)
+    home = page(elements=(entry,))
+    home = PageSnapshot(**{**home.__dict__, "consent": ConsentAction(found=True, closed=False, detail="no least-consent choice")})
+    svc = page("kontaktcenter/", depth=1, title="Kontaktcenter", headings=("Kontaktcenter",), via_text="Kontaktcenter", parent=BASE)
+    result = run_checks(site(home, svc), CRITERIA)["easy_to_find"]
+    assert result.verdict is Verdict.NEEDS_REVIEW and result.leaning is Verdict.FAIL
+
+
+def test_a_fail_with_navigation_left_unread_needs_review_and_so_do_its_service_page_criteria():
+    home = page(elements=(link("Skola", "skola/"),))
+    unread = SiteSnapshot(**{**site(home).__dict__, "flags": ("unread_sections:3",)})
+    results = run_checks(unread, CRITERIA)
+    assert results["entry_exists"].verdict is Verdict.NEEDS_REVIEW and results["entry_exists"].leaning is Verdict.FAIL
+    assert results["explains_help"].verdict is Verdict.NEEDS_REVIEW
+    assert results["on_front_page"].verdict is Verdict.FAIL  # the homepage itself was read whole
+    assert run_checks(site(home), CRITERIA)["entry_exists"].verdict is Verdict.FAIL
+
+
+def test_candidates_set_aside_as_news_on_a_date_alone_need_review():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/", landmark="main", dated=True),))
+    result = run_checks(site(home), CRITERIA)["entry_exists"]
+    assert result.verdict is Verdict.NEEDS_REVIEW and "date" in result.reason
+    in_news_list = page(elements=(link("Kontaktcenter stänger", "k/", landmark="main", dated=True, news_region=True),))
+    assert run_checks(site(in_news_list), CRITERIA)["entry_exists"].verdict is Verdict.FAIL

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from audit.checks import easy_to_find, entry_exists, explains_help, on_front_page, responsible_person
 from audit.checks.findings import Findings, analyse
 from audit.criteria import Criteria
-from audit.models import CheckResult, SiteSnapshot
+from audit.models import CheckResult, SiteSnapshot, Verdict
 
 Check = Callable[[SiteSnapshot, Findings, Criteria], CheckResult]
 
@@ -20,8 +20,19 @@ CHECKS: dict[str, Check] = {
 }
 
 
+# Criteria judged on the service page: when no service page was found and the entry itself is
+# under review, their fail is no more certain than the entry's.
+_ON_SERVICE_PAGE = ("explains_help", "responsible_person")
+
+
 def run_checks(site: SiteSnapshot, criteria: Criteria) -> dict[str, CheckResult]:
     """Every criterion's automatic verdict for one site, in the rubric's order."""
     criteria = criteria.for_country(site.municipality.country)
     found = analyse(site, criteria)
-    return {cid: CHECKS[cid](site, found, criteria) for cid in criteria.ids}
+    results = {cid: CHECKS[cid](site, found, criteria) for cid in criteria.ids}
+    entry = results.get("entry_exists")
+    if entry is not None and entry.verdict is Verdict.NEEDS_REVIEW and not found.service_pages:
+        for cid in _ON_SERVICE_PAGE:
+            if cid in results and results[cid].verdict is Verdict.FAIL:
+                results[cid] = results[cid].doubted("no service page was found, and whether there is one is itself under review.")
+    return results

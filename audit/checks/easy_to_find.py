@@ -7,10 +7,23 @@ import dataclasses
 from audit.checks._evidence import match_evidence
 from audit.checks.findings import Findings, Match
 from audit.criteria import Criteria
-from audit.models import CheckResult, Element, Evidence, SiteSnapshot, Verdict
+from audit.models import CheckResult, Element, Evidence, PageSnapshot, SiteSnapshot, Verdict
 
 
-def obstacle(el: Element, criteria: Criteria) -> str:
+def covering(el: Element, page: PageSnapshot | None) -> str:
+    """What lies over the element, named so a web editor can find it."""
+    if el.covered_by.startswith("overlay:") and page is not None:
+        index = int(el.covered_by.split(":", 1)[1])
+        if index < len(page.overlays):
+            o = page.overlays[index]
+            text = f" \"{o.text[:80]}\"" if o.text else ""
+            return f"a pop-up or overlay{text} ({o.selector})"
+    if el.covered_by:
+        return f"another element ({el.covered_by})"
+    return "another element (a pop-up or overlay)"
+
+
+def obstacle(el: Element, criteria: Criteria, page: PageSnapshot | None = None) -> str:
     """Why the element is not visible at first sight, or '' when it is."""
     width, height = criteria.settings.viewport
     s = criteria.settings
@@ -24,7 +37,7 @@ def obstacle(el: Element, criteria: Criteria) -> str:
     if b.y >= height or b.x >= width or b.x + b.width <= 0 or b.y + b.height <= 0:
         return f"below or beside the first screen (at y={b.y:.0f} px; the window is {height} px high)"
     if el.covered:
-        return "covered by another element (a pop-up or overlay)"
+        return f"covered by {covering(el, page)}"
     if 0 < el.font_size < s.min_font_px:
         return f"text too small to read ({el.font_size:.0f} px)"
     return ""
@@ -61,15 +74,19 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
     problems: list[tuple[Match, str]] = []
     for m in candidates:
         assert m.element is not None
-        why = obstacle(m.element, criteria)
+        why = obstacle(m.element, criteria, m.page)
         if not why:
             if _straddles_fold(m.element, criteria):
                 return CheckResult(Verdict.NEEDS_REVIEW, "The entry is cut by the bottom edge of the first screen.", (_with_phone_note(m, site, criteria),))
             return CheckResult(Verdict.PASS, f"Visible at first sight in the {m.element.landmark or 'page'} without scrolling or clicking.", (_with_phone_note(m, site, criteria),))
         problems.append((m, why))
     m, why = problems[0]
-    return CheckResult(
+    result = CheckResult(
         Verdict.FAIL,
         f"The entry is not visible at first sight: {why}.",
         tuple(_with_phone_note(p, site, criteria, note=w) for p, w in problems[:3]),
     )
+    consent = site.homepage.consent
+    if consent is not None and consent.found and not consent.closed and any(p.element is not None and p.element.covered for p, _ in problems):
+        return result.doubted("a cookie banner could not be closed with a least-consent choice, so what it covers could not be seen.")
+    return result

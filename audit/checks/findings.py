@@ -15,7 +15,7 @@ from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url, same_site
 from audit.models import Element, PageSnapshot, SiteSnapshot
 from audit.news import is_news_item, is_news_page, is_news_url
-from audit.service_page import is_service_page, presents_as_service, service_terms
+from audit.service_page import presents_as_service, qualifying_decoy, service_page_terms, service_terms
 from audit.text import find_terms
 
 
@@ -47,19 +47,21 @@ class Findings:
 
 
 _service_terms = service_terms
+NEWS_REASON = "a news item that mentions the service"
+NEWS_URL_REASON = "a news item that mentions the service (by its address)"
 
 
 def decoy_reason(text: str, href: str, page: PageSnapshot, vocab: Vocabulary, element: Element | None = None) -> str:
     """Why a mention of the service is not the municipality's general service, or ''."""
-    decoy = find_terms(text, vocab.terms("decoy"))
+    decoy = qualifying_decoy(text, vocab)
     if decoy:
-        return f"names a different service ({decoy[0]})"
+        return f"names a different service ({decoy})"
     if href and href.startswith("http") and not same_site(href, page.final_url):
         return "leads to another organisation's site"
     if href and is_news_url(href, vocab):
-        return "a news item that mentions the service"
+        return NEWS_URL_REASON
     if element is not None and is_news_item(element):
-        return "a news item that mentions the service"
+        return NEWS_REASON
     return ""
 
 
@@ -72,13 +74,6 @@ def _pages_by_url(site: SiteSnapshot) -> dict[str, PageSnapshot]:
     return out
 
 
-def _brand_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
-    """A page one click from the homepage that presents the link's label as the service."""
-    if page.depth != 1 or not page.via_text or _service_terms(page.via_text, vocab):
-        return ()
-    return presents_as_service(page.via_text, page, vocab)
-
-
 def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
     vocab = criteria.vocabulary
     home = site.homepage
@@ -87,10 +82,9 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
     for page in site.pages:
         if page.depth > criteria.settings.max_depth:
             continue
-        heading_terms = is_service_page(page, vocab)
-        terms = heading_terms or _brand_page(page, vocab)
+        terms, how = service_page_terms(page, vocab)
         if terms:
-            found.service_pages.append(Match(page, None, terms, "heading" if heading_terms else "brand"))
+            found.service_pages.append(Match(page, None, terms, how))
     service_urls = {normalise_url(m.page.final_url): m.page for m in found.service_pages}
     service_urls.update({normalise_url(m.page.via_url): m.page for m in found.service_pages if m.page.via_url})
     for el in home.elements:

@@ -42,6 +42,12 @@ def _not_name_word(word: str, titles: tuple[str, ...], stop: frozenset[str]) -> 
     return fold(word) in stop or bool(find_terms(word, titles))
 
 
+def _starts_with_title(text: str, titles: tuple[str, ...]) -> bool:
+    """The text opens with a title of several words ("head of", "responsible for")."""
+    folded = fold(text)
+    return any(folded.startswith(t) for t in titles if " " in t)
+
+
 def _names(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
     """Runs of capitalised words, trimmed of titles and service words at either end.
 
@@ -54,14 +60,22 @@ def _names(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
         words = m.group(1).split()
         while words and _not_name_word(words[0], titles, stop):
             words.pop(0)
-        # Cut at the first word from which the rest reads as a title ("Customer Service Manager").
+        # Cut at the first word from which the text reads as a title: "Customer Service Manager",
+        # or "Head of Customer Service" where the lower-case "of" ended the run after "Head".
+        starts = [m.start(1) + off.start() for off in re.finditer(r"\S+", m.group(1))][-len(words):] if words else []
         for i in range(2, len(words)):
-            if _not_name_word(" ".join(words[i:]), titles, stop) or _not_name_word(words[i], titles, stop):
+            rest = text[starts[i] : starts[i] + 40]
+            if _not_name_word(" ".join(words[i:]), titles, stop) or _not_name_word(words[i], titles, stop) or _starts_with_title(rest, titles):
                 words = words[:i]
                 break
-        if 2 <= len(words) <= 3 and not any(_not_name_word(w, titles, stop) for w in words):
+        if 2 <= len(words) <= 3 and not any(_not_name_word(w, titles, stop) for w in words) and not _not_name_word(" ".join(words), titles, stop):
             out.append(" ".join(words))
     return out
+
+
+def names_in(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
+    """The personal names written in ``text`` (titles and service words trimmed off)."""
+    return _names(text, vocab, stop)
 
 
 def _role_positions(folded: str, terms: tuple[str, ...], kind: str, *, whole_word: bool = False) -> list[tuple[int, str, str]]:

@@ -3,37 +3,78 @@
 from __future__ import annotations
 
 from audit.checks._evidence import page_evidence
-from audit.checks.findings import Findings, is_service_page
-from audit.checks.people import Person, people_in
-from audit.criteria import Criteria
+from audit.checks.findings import Findings
+from audit.checks.people import Person, names_in, people_in
+from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url
-from audit.models import CheckResult, Evidence, PageSnapshot, SiteSnapshot, Verdict
+from audit.models import CheckResult, Element, Evidence, PageSnapshot, SiteSnapshot, Verdict
+from audit.service_page import service_page_terms
 from audit.text import find_terms, fold
 
 _REGIONS_SKIPPED = ("header", "nav", "footer")
 
 
-def _pages_to_read(site: SiteSnapshot, found: Findings) -> list[tuple[PageSnapshot, bool]]:
-    """Service pages, then pages linked from them; the flag says whether it is a service page."""
-    service = [m.page for m in found.service_pages]
-    urls = {normalise_url(p.final_url) for p in service}
-    linked = [p for p in site.pages if p not in service and p.parent_url and normalise_url(p.parent_url) in urls]
-    return [(p, True) for p in service] + [(p, False) for p in linked]
+def _pages_to_read(site: SiteSnapshot, found: Findings) -> list[tuple[PageSnapshot, tuple[str, ...] | None]]:
+    """Service pages, then pages linked from them.
+
+    With each page the names that tie a person to the service there: None on a service page
+    (everyone named there is), else the service page's own main heading (a brand such as
+    "Åsland Direkte" names the service on an organisation chart as well as a service word does).
+    """
+    service = {normalise_url(m.page.final_url): m.page for m in found.service_pages}
+    out: list[tuple[PageSnapshot, tuple[str, ...] | None]] = [(p, None) for p in service.values()]
+    for page in site.pages:
+        parent = service.get(normalise_url(page.parent_url)) if page.parent_url else None
+        if parent is not None and page not in service.values():
+            out.append((page, tuple(fold(h.text) for h in parent.headings if h.level == 1 and len(h.text) <= 60)))
+    return out
 
 
-def _people(page: PageSnapshot, on_service_page: bool, site: SiteSnapshot, criteria: Criteria) -> list[Person]:
+def _people(page: PageSnapshot, ties: tuple[str, ...] | None, site: SiteSnapshot, criteria: Criteria) -> list[Person]:
     vocab = criteria.vocabulary
     stop = frozenset(fold(w) for w in site.municipality.name.split()) | frozenset(fold(page.title).split()[:1])
     out: list[Person] = []
-    page_names_service = on_service_page or bool(is_service_page(page, vocab))
-    for el in page.elements:
-        if el.kind != "block" or el.landmark in _REGIONS_SKIPPED:
-            continue
-        for person in people_in(el.text, vocab, stop):
+    page_names_service = ties is None or bool(service_page_terms(page, vocab)[0])
+    blocks = [el for el in page.elements if el.kind == "block" and el.landmark not in _REGIONS_SKIPPED]
+    for text in [el.text for el in blocks] + cards(blocks, vocab, stop):
+        for person in people_in(text, vocab, stop):
             # On a linked page (an organisation chart) the person must be tied to the service itself.
-            if page_names_service or find_terms(el.text, vocab.terms("service_entry")):
+            if page_names_service or find_terms(text, vocab.terms("service_entry") + (ties or ())):
                 out.append(person)
     return out
+
+
+# Lines closer than this (px) and starting this close to each other's left edge form one card.
+_CARD_GAP = 24
+_CARD_INDENT = 60
+
+
+def cards(blocks: list[Element], vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
+    """Contact cards written as separate lines ("Hege Mo Larsen" / "Leder for Servicetorget"),
+    joined into one text per person: consecutive lines stacked closely in one column, cut
+    before a line that names a second person."""
+    out: list[str] = []
+    card: list[Element] = []
+    named = False
+    for el in blocks:
+        has_name = bool(names_in(el.text, vocab, stop))
+        if card and (not _below(card[-1], el) or (named and has_name) or len(card) == 4):
+            if len(card) > 1:
+                out.append(", ".join(e.text for e in card))
+            card, named = [], False
+        card.append(el)
+        named = named or has_name
+    if len(card) > 1:
+        out.append(", ".join(e.text for e in card))
+    return out
+
+
+def _below(upper: Element, lower: Element) -> bool:
+    a, b = upper.box, lower.box
+    if a is None or b is None or a.height <= 0 or b.height <= 0:
+        return False
+    gap = b.y - (a.y + a.height)
+    return -2 <= gap <= _CARD_GAP and abs(a.x - b.x) <= _CARD_INDENT
 
 
 def _evidence(page: PageSnapshot, person: Person, criteria: Criteria, note: str) -> Evidence:
@@ -47,8 +88,8 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
         return CheckResult(Verdict.FAIL, "No service page was found where a responsible person could be named.")
     unclear: list[tuple[PageSnapshot, Person]] = []
     staff: list[tuple[PageSnapshot, Person]] = []
-    for page, on_service in pages:
-        for person in _people(page, on_service, site, criteria):
+    for page, ties in pages:
+        for person in _people(page, ties, site, criteria):
             if person.kind == "responsible":
                 return CheckResult(Verdict.PASS, f"{person.name} is named with the role \"{person.role}\".", (_evidence(page, person, criteria, "responsible person"),))
             (unclear if person.kind == "unclear" else staff).append((page, person))

@@ -15,7 +15,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Response
 
 from audit.crawl_types import Captured, CrawlOptions, WarcEntry
-from audit.crawler.collect import _COLLECT_JS, collect, collector_args, to_element, to_heading
+from audit.crawler.collect import _COLLECT_JS, collect, collector_args, to_element, to_heading, to_overlay
 from audit.criteria import Criteria
 from audit.models import ConsentAction, Element, PageSnapshot
 
@@ -51,6 +51,7 @@ class Recorder:
             status=resp.status if resp else 0, title=data["title"][:500], lang=data["lang"][:20],
             via_text=via[0], via_url=via[1], parent_url=parent,
             headings=tuple(to_heading(h) for h in data["headings"]), news_signals=tuple(data.get("news_signals", ())),
+            overlays=tuple(to_overlay(o) for o in data.get("overlays", ())),
             elements=tuple(to_element(e) for e in data["elements"]),
             text=data["text"], main_text=data.get("main_text", ""), redirect_chain=chain,
             content_type=headers.get("content-type", ""), html_file=f"{name}.html",

@@ -15,7 +15,7 @@ from playwright.async_api import Page
 
 from audit.crawler.navigation import bounded
 from audit.criteria import Vocabulary
-from audit.models import Box, Element, Heading
+from audit.models import Box, Element, Heading, Overlay
 
 _COLLECT_JS = (Path(__file__).parents[1] / "collect.js").read_text(encoding="utf-8")
 
@@ -50,6 +50,8 @@ def _merge_frame(data: dict[str, Any], sub: dict[str, Any], url: str, box: dict[
         el["frame"] = url
         el["box"]["x"] += dx
         el["box"]["y"] += dy
+        if el.get("covered_by", "").startswith("overlay:"):
+            el["covered_by"] = f"a pop-up inside the frame {url}"  # the frame's own overlays are not kept
     data["elements"].extend(sub["elements"])
     if not links_only:
         data["headings"].extend(sub["headings"])
@@ -67,7 +69,14 @@ def to_element(raw: dict[str, Any]) -> Element:
         covered=bool(raw.get("covered")), font_size=float(raw.get("font_size") or 0),
         selector=raw.get("selector", ""), in_article=bool(raw.get("in_article")), frame=raw.get("frame", ""),
         article_main=bool(raw.get("article_main")), dated=bool(raw.get("dated")), news_region=bool(raw.get("news_region")),
+        context=raw.get("context", ""), covered_by=raw.get("covered_by", ""),
     )
+
+
+def to_overlay(raw: dict[str, Any]) -> Overlay:
+    b = raw.get("box")
+    box = Box(round(b["x"], 1), round(b["y"], 1), round(b["width"], 1), round(b["height"], 1)) if b else None
+    return Overlay(selector=raw.get("selector", ""), text=raw.get("text", ""), box=box)
 
 
 def to_heading(raw: dict[str, Any]) -> Heading:

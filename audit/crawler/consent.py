@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
+from playwright.async_api import Frame, Page
 
+from audit.crawler.navigation import bounded
 from audit.criteria import Vocabulary
 from audit.models import ConsentAction
 from audit.text import find_terms, fold
@@ -45,32 +46,36 @@ def least_consent_choice(candidates: list[dict[str, Any]], vocab: Vocabulary) ->
 
 
 async def close_consent(page: Page, vocab: Vocabulary) -> ConsentAction | None:
-    """Close a cookie banner with its least-consent choice; None when there is none."""
-    try:
-        candidates: list[dict[str, Any]] = await page.evaluate(_CONSENT_JS, {})
-    except PlaywrightError:
-        return None
-    try:
-        choice = least_consent_choice(candidates, vocab)
-        if choice is False:
-            return None
-        if choice is None:
-            return ConsentAction(found=True, closed=False, detail="a cookie banner offered no least-consent choice; left open")
-        assert isinstance(choice, dict)
-        return await _click(page, choice)
-    finally:
-        with contextlib.suppress(PlaywrightError):
-            await page.evaluate(_UNMARK_JS)
+    """Close a cookie banner with its least-consent choice; None when there is none.
+
+    The main document is searched first, then every frame: consent managers often live in an
+    iframe of their own.
+    """
+    for frame in page.frames:
+        try:
+            candidates: list[dict[str, Any]] = await bounded(frame.evaluate(_CONSENT_JS, {}), 3.0) or []
+        except PlaywrightError:
+            continue  # a frame detached or still loading
+        try:
+            choice = least_consent_choice(candidates, vocab)
+            if choice is None:
+                return ConsentAction(found=True, closed=False, detail="a cookie banner offered no least-consent choice; left open")
+            if isinstance(choice, dict):
+                return await _click(page, frame, choice)
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await bounded(frame.evaluate(_UNMARK_JS), 2.0)
+    return None
 
 
-async def _click(page: Page, cand: dict[str, Any]) -> ConsentAction:
+async def _click(page: Page, frame: Frame, cand: dict[str, Any]) -> ConsentAction:
     selector = f"[{_MARK}='{int(cand['index'])}']"
     try:
-        await page.click(selector, timeout=3000)
+        await frame.click(selector, timeout=3000)
         await page.wait_for_timeout(300)
     except PlaywrightError as exc:
         return ConsentAction(found=True, clicked=cand["text"], closed=False, detail=str(exc).splitlines()[0])
     still = False
     with contextlib.suppress(PlaywrightError):  # the locator pierces open shadow roots
-        still = await page.locator(selector).first.is_visible(timeout=1000)
+        still = not frame.is_detached() and await frame.locator(selector).first.is_visible(timeout=1000)
     return ConsentAction(found=True, clicked=cand["text"], closed=not still, detail="" if not still else "the banner stayed visible after the click")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,9 +106,14 @@ class Navigator:
     def _client_loop(self) -> bool:
         return len(self._hops) >= _LOOP_HOPS and len(set(self._hops)) < len(self._hops)
 
-    async def goto(self, url: str, *, settle: bool) -> tuple[Response | None, str | None]:
-        """Go to ``url``; the main response, or an error message."""
+    async def goto(self, url: str, *, settle: bool, first_sight_ms: int = 0) -> tuple[Response | None, str | None]:
+        """Go to ``url``; the main response, or an error message.
+
+        ``first_sight_ms``: with ``settle``, the page is not read before this long after the
+        navigation began, so what a resident sees at first sight (a pop-up included) is what is judged.
+        """
         await self.pacer.wait_turn(url)
+        began = time.monotonic()
         try:
             resp = await self.page.goto(url, wait_until="domcontentloaded", timeout=self.options.page_timeout_s * 1000)
         except PlaywrightError as exc:
@@ -124,15 +130,18 @@ class Navigator:
         with contextlib.suppress(PlaywrightError):
             await self.page.wait_for_load_state("load", timeout=max(self.options.settle_ms * 2, 600))
         await self.page.wait_for_timeout(self.options.settle_ms)
+        left_ms = first_sight_ms - (time.monotonic() - began) * 1000
+        if left_ms > 0:
+            await self.page.wait_for_timeout(left_ms)
         return resp, None
 
-    async def open_homepage(self, url: str) -> Opened | Refused:
+    async def open_homepage(self, url: str, first_sight_ms: int = 0) -> Opened | Refused:
         """Open the homepage, retrying what may pass; the redirect chain is checked for private hops."""
         attempts, partial = 0, False
         while True:
             attempts += 1
             self._document, self._hops = None, []
-            resp, error = await self.goto(url, settle=True)
+            resp, error = await self.goto(url, settle=True, first_sight_ms=first_sight_ms)
             verdict = await self._judge(resp, error)
             if verdict is None or verdict is _PARTIAL:
                 partial = verdict is _PARTIAL

@@ -66,7 +66,7 @@ class SiteCrawler:
             return
         page = await context.new_page()
         navigator = Navigator(page, self.options, self.pacer, self.policy)
-        opened = await navigator.open_homepage(self.muni.url)
+        opened = await navigator.open_homepage(self.muni.url, self.criteria.settings.first_sight_ms)
         if not isinstance(opened, Opened):
             self._fail(opened.status, opened.detail, http_status=opened.http_status, attempts=opened.attempts, final_url=opened.final_url)
             return
@@ -105,7 +105,8 @@ class SiteCrawler:
         plan = FollowPlan(self.criteria, self.muni.name, self.options.follow_per_page)
         plan.start(home, self.muni.url)
         pages: list[PageSnapshot] = []
-        while 1 + len(pages) < self.options.max_pages:
+        # Browsing the navigation for a service nobody names earns a few more pages.
+        while 1 + len(pages) < self.options.max_pages + (self.options.browse_pages if plan.browsed else 0):
             step = plan.next()
             if step is None:
                 return pages
@@ -119,6 +120,9 @@ class SiteCrawler:
         left = plan.unvisited()
         if left:
             self.flags.append(f"page_budget:{left}")
+        unread = plan.unread_sections()
+        if unread and not plan.found_service:
+            self.flags.append(f"unread_sections:{unread}")
         return pages
 
     async def _visit(self, page: Page, navigator: Navigator, step: Step, home_url: str) -> PageSnapshot | None:

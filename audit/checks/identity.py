@@ -1,0 +1,59 @@
+"""Is the homepage the municipality's own site? (pure)
+
+The rubric sets apart a homepage that is not the municipality's own: a parked or "domain for sale"
+page, a hosting provider's default page, or a site that nowhere names the municipality. Such a
+site is not scored and not ranked; the listed address is stale and the list needs correcting.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audit.criteria import Criteria
+from audit.models import SiteSnapshot
+from audit.text import find_terms, fold
+
+_GENERIC = frozenset({
+    "kommun", "kommune", "kommunen", "kunta", "kaupunki", "stad", "herred", "municipality", "city", "town",
+    "landskommun", "bykommune", "kaupungin", "kunnan",
+})
+
+
+def name_stem(name: str) -> str:
+    """The part of a municipality's name that its site will use in every inflection.
+
+    "Lövstrands kommun" gives "lovstr", "Lohirannan kaupunki" (genitive of Lohiranta) "lohiran",
+    "Pilvikosken kunta" "pilvikos": a prefix, because the site writes the name in other cases.
+    """
+    words = [w for w in re.split(r"[\s\-–]+", fold(name)) if w and w not in _GENERIC]
+    if not words:
+        return ""
+    word = words[0]
+    keep = len(word) - 3 if len(word) >= 7 else len(word) - 1 if len(word) >= 5 else len(word)
+    return word[:keep]
+
+
+def names_municipality(site: SiteSnapshot) -> bool:
+    """Some page of the site names the municipality (title, text, or an image's text)."""
+    stem = name_stem(site.municipality.name)
+    if not stem:
+        return True
+    pattern = re.compile(rf"(?<!\w){re.escape(stem)}")
+    for page in site.pages:
+        if pattern.search(fold(page.title)) or pattern.search(fold(page.text[:50_000])):
+            return True
+        if any(pattern.search(fold(e.name)) for e in page.elements if e.name):
+            return True
+    return False
+
+
+def foreign_site(site: SiteSnapshot, criteria: Criteria) -> str:
+    """Why the homepage is not the municipality's own site, or ''."""
+    home = site.homepage
+    vocab = criteria.for_country(site.municipality.country).vocabulary
+    parked = find_terms(f"{home.title} {home.text[:5000]}", vocab.terms("not_municipal"))
+    if parked:
+        return f"the homepage is a parked, for-sale or hosting provider's default page (\"{parked[0]}\")"
+    if not names_municipality(site):
+        return f"no page of the site names the municipality ({site.municipality.name})"
+    return ""
