@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from audit.criteria import Criteria
-from audit.linkrank import Candidate, browse_links, main_sections, normalise_url, rank_links
+from audit.linkrank import Candidate, browse_links, likely_sections, normalise_url, rank_links
 from audit.models import PageSnapshot
 from audit.service_page import service_page_terms
 
@@ -43,7 +43,7 @@ class FollowPlan:
     seen: set[str] = field(default_factory=set)
     browsed: bool = False
     found_service: bool = False
-    sections: set[str] = field(default_factory=set)  # the navigation's sections, once browsing began
+    sections: set[str] = field(default_factory=set)  # likely sections of the navigation, once browsing began
     home: PageSnapshot | None = None
 
     def start(self, home: PageSnapshot, *also_seen: str) -> None:
@@ -64,7 +64,7 @@ class FollowPlan:
             self.browsed = True
             extra = browse_links(self.home.elements, self.home.final_url, self.criteria.vocabulary)
             self.queue = [Step(c, 1, self.home.final_url) for c in extra if c.url not in self.seen]
-            self.sections = main_sections(extra)
+            self.sections = likely_sections(extra, self.criteria.vocabulary)
 
     def opened(self, page: PageSnapshot, depth: int) -> None:
         """Record a page the last step led to and queue its own links."""
@@ -83,9 +83,10 @@ class FollowPlan:
         return len({s.candidate.url for s in self.queue} - self.seen)
 
     def unread_sections(self) -> int:
-        """Sections of the site's navigation left unread (all of them when browsing never began)."""
+        """Likely sections of the site's navigation left unread (see linkrank.likely_sections)."""
         if not self.browsed and self.home is not None:
-            sections = main_sections(browse_links(self.home.elements, self.home.final_url, self.criteria.vocabulary))
+            vocab = self.criteria.vocabulary
+            sections = likely_sections(browse_links(self.home.elements, self.home.final_url, vocab), vocab)
             return len(sections - self.seen)
         return len(self.sections - self.seen)
 

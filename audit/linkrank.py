@@ -64,12 +64,17 @@ def brand_label(text: str, vocab: Vocabulary, municipality: str) -> bool:
     words = label.replace("-", " ").split()
     if not words or len(words) > 3:
         return False
-    if find_terms(label, vocab.brand_hint):
+    # "Servicepunkten", "KvarnPunkten": a brand word may end a compound.
+    if find_terms(label, vocab.brand_hint) or any(w.endswith(h) and len(w) > len(h) for w in words for h in vocab.brand_hint):
         return True
     town = fold(municipality).split()[0] if municipality.strip() else ""
-    # "Tallmo Direkt", "Hallå Sjöhamn": a short label that carries the town's name, not the home link.
-    names_town = bool(town) and any(len(w) >= 4 and town[:5] == w[:5] for w in words)
-    return names_town and len(words) in (2, 3)
+    if len(town) < 4:
+        return False
+    # "Tallmo Direkt", "Hallå Sjöhamn", "KvarnPunkten": a short label that carries the town's
+    # name but is not the name itself (that is the home link).
+    names_town = any(town[:5] == w[:5] for w in words)
+    one_compound = len(words) == 1 and not town.startswith(words[0]) and not words[0].startswith(town)
+    return names_town and (len(words) in (2, 3) or one_compound)
 
 
 def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page: bool, municipality: str = "") -> Candidate | None:
@@ -150,9 +155,10 @@ def browse_links(links: tuple[Element, ...], base: str, vocab: Vocabulary) -> li
     return sorted(out.values(), key=lambda c: -c.score)
 
 
-def main_sections(candidates: list[Candidate]) -> set[str]:
-    """The browse candidates from the main menu (not the footer's fine print)."""
-    return {c.url for c in candidates if c.score > 0.2}
+def likely_sections(candidates: list[Candidate], vocab: Vocabulary) -> set[str]:
+    """The browse candidates where a resident would look for the service first: "about the
+    municipality" sections and contact pages. Left unread, they make a "not found" doubtful."""
+    return {c.url for c in candidates if c.score >= 1.0 or find_terms(c.text, vocab.terms("contact_link"), whole_word=True)}
 
 
 def rank_links(

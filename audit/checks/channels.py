@@ -13,7 +13,11 @@ from audit.text import find_terms, fold
 PHONE = re.compile(
     r"(?<![\w+])(?:\+\s?(?:46|47|45|358|354)[\s-]?(?:\(0\))?\s?)?(?:\d[\d\s-]{5,14}\d)(?!\w)"
 )
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(
+    # Written out, or obfuscated against harvesters: "kontakt [at] kommun.se", "info(at)kommun(dot)fi".
+    r"[\w.+-]+(?:@|\s?[\[({]\s?(?:at|ät|a)\s?[\])}]\s?)[\w-]+(?:(?:\.|\s?[\[({]\s?(?:dot|punkt|piste)\s?[\])}]\s?)[\w-]+)+",
+    re.IGNORECASE,
+)
 # "8–16", "08.00–17.00", "9 till 15"; never the tail of a date such as 2026-03-02.
 TIME_RANGE = re.compile(r"(?<![\d-])\d{1,2}(?:[.:]\d{2})?\s?(?:-|–|—|till|til|to)\s?\d{1,2}(?:[.:]\d{2})?(?![\d-])")
 # A postcode ("123 45", "0150") or a street with its number ("Storgatan 12", "Kirkegata 3");

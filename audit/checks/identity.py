@@ -22,10 +22,10 @@ _GENERIC = frozenset({
 def name_stem(name: str) -> str:
     """The part of a municipality's name that its site will use in every inflection.
 
-    "Lövstrands kommun" gives "lovstr", "Lohirannan kaupunki" (genitive of Lohiranta) "lohiran",
-    "Pilvikosken kunta" "pilvikos": a prefix, because the site writes the name in other cases.
+    "Lövstrands kommun" gives "lovstra", "Lohirannan kaupunki" (genitive of Lohiranta) "lohiran",
+    "Pilvikosken kunta" "pilviko": a prefix, because the site writes the name in other cases.
     """
-    words = [w for w in re.split(r"[\s\-–]+", fold(name)) if w and w not in _GENERIC]
+    words = [w for w in re.split(r"[\s\-]+", fold(name)) if w and w not in _GENERIC]
     if not words:
         return ""
     word = words[0]
@@ -33,12 +33,17 @@ def name_stem(name: str) -> str:
     return word[:keep]
 
 
+def name_stems(name: str) -> tuple[str, ...]:
+    """A stem for each language's form of a bilingual name ("Strandby kommun – Rantakylän kunta")."""
+    return tuple(s for s in (name_stem(part) for part in re.split(r"\s[–/|]\s|\s-\s", name)) if s)
+
+
 def names_municipality(site: SiteSnapshot) -> bool:
     """Some page of the site names the municipality (title, text, or an image's text)."""
-    stem = name_stem(site.municipality.name)
-    if not stem:
+    stems = name_stems(site.municipality.name)
+    if not stems:
         return True
-    pattern = re.compile(rf"(?<!\w){re.escape(stem)}")
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in stems) + ")")
     for page in site.pages:
         if pattern.search(fold(page.title)) or pattern.search(fold(page.text[:50_000])):
             return True

@@ -8,6 +8,7 @@ the page budget is spent. The result is a :class:`~audit.crawl_types.Captured`.
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,14 @@ from audit.linkrank import same_site
 from audit.models import CrawlFailure, Municipality, PageSnapshot, SiteSnapshot, SiteStatus
 
 _LOCALES = {"SE": "sv-SE", "NO": "nb-NO", "DK": "da-DK", "FI": "fi-FI"}
+
+
+def locale_for(muni: Municipality) -> str:
+    """The browser language of a resident: the country's, or Swedish in Finland when the list
+    gives the municipality's Swedish name first (a Swedish-speaking majority)."""
+    if muni.country.upper() == "FI" and re.match(r"^[^–/]*\b(kommun|stad)\b", muni.name, re.IGNORECASE):
+        return "sv-FI"
+    return _LOCALES.get(muni.country.upper(), "en-GB")
 
 
 def now() -> str:
@@ -47,7 +56,7 @@ class SiteCrawler:
         width, height = self.criteria.settings.viewport
         context = await browser.new_context(
             viewport={"width": width, "height": height}, user_agent=self.options.user_agent,
-            service_workers="block", accept_downloads=False, locale=_LOCALES.get(self.muni.country.upper(), "en-GB"),
+            service_workers="block", accept_downloads=False, locale=locale_for(self.muni),
         )
         try:
             if self.policy.guarded:
