@@ -365,3 +365,14 @@ def test_candidates_set_aside_as_news_on_a_date_alone_need_review():
     assert result.verdict is Verdict.NEEDS_REVIEW and "date" in result.reason
     in_news_list = page(elements=(link("Kontaktcenter stänger", "k/", landmark="main", dated=True, news_region=True),))
     assert run_checks(site(in_news_list), CRITERIA)["entry_exists"].verdict is Verdict.FAIL
+
+
+def test_a_mention_on_another_desks_page_is_that_desk():
+    # Batch 3: "Kundeservice – Havøy kommunale eiendom" (the property department's desk) page
+    # says "Kundeservice hjelper leietakere..." in a sentence of its own.
+    home = page(elements=(link("Kundeservice kommunale boliger", "eiendom/kundeservice/", landmark="main"),))
+    desk = page("eiendom/kundeservice/", depth=1, title="Kundeservice – Havøy kommunale eiendom", headings=("Kundeservice – Havøy kommunale eiendom",),
+                via_text="Kundeservice kommunale boliger", parent=BASE,
+                elements=(block("Havøy kommunale eiendom forvalter utleieboliger. Kundeservice hjelper leietakere med husleie."),))
+    result = run_checks(site(home, desk, country="NO"), CRITERIA)["entry_exists"]
+    assert result.verdict is Verdict.FAIL, result.reason
