@@ -79,7 +79,7 @@ def calibrate(results: dict[str, Any], labels_path: Path) -> dict[str, Any]:
     status_pairs = [(labels[i]["status"], by_id[i]["status"]) for i in labels if i in by_id]
     report["status"] = {
         "agreement": _ratio(sum(status_agrees(a, b) for a, b in status_pairs), len(status_pairs)),
-        "disagreements": [{"id": i, "label": labels[i]["status"], "tool": by_id[i]["status"], "detail": by_id[i].get("detail", "")} for i in labels if i in by_id and not status_agrees(labels[i]["status"], by_id[i]["status"])],
+        "disagreements": [{"id": i, "label": labels[i]["status"], "tool": by_id[i]["status"], "detail": _detail(by_id[i])} for i in labels if i in by_id and not status_agrees(labels[i]["status"], by_id[i]["status"])],
     }
     compared = [(mid, label, by_id[mid]) for mid, label in labels.items() if mid in by_id and label["status"] == "ok" and by_id[mid]["status"] == "ok"]
     for cid in criterion_ids:
@@ -105,12 +105,27 @@ def _criterion_figures(cid: str, compared: list[tuple[str, dict[str, str], dict[
         pairs.append((human, tool))
         if human != tool:
             ev = outcome["evidence"][0] if outcome["evidence"] else {}
-            disagreements.append({"id": mid, "name": result["municipality"]["name"], "label": human, "tool": tool, "reason": outcome["reason"], "evidence_url": ev.get("url", ""), "evidence_text": ev.get("text", ""), "note": label.get("notes", "")})
+            disagreements.append({"id": mid, "name": result["municipality"]["name"], "label": human, "tool": tool, "reason": _reason_text(outcome), "evidence_url": ev.get("url", ""), "evidence_text": ev.get("text", ""), "note": label.get("notes", "")})
     matrix = {h: {t: sum(1 for a, b in pairs if a == h and b == t) for t in CATEGORIES} for h in CATEGORIES}
     return {
         "n": len(pairs), "agreement": _ratio(sum(a == b for a, b in pairs), len(pairs)),
         "kappa": cohen_kappa(pairs), "confusion": matrix, "disagreements": disagreements,
     }
+
+
+def _detail(result: dict[str, Any]) -> str:
+    from audit.messages import render
+
+    return render(result.get("reason")) or str(result.get("detail", ""))
+
+
+def _reason_text(outcome: dict[str, Any]) -> str:
+    from audit.messages import render
+
+    text = render(outcome.get("reason"))
+    if outcome.get("doubt"):
+        text = f"{text} {render({'code': 'doubt', 'params': {'why': outcome['doubt']}})}"
+    return text
 
 
 def _exact_score(compared: list[tuple[str, dict[str, str], dict[str, Any]]], criterion_ids: tuple[str, ...]) -> dict[str, Any]:

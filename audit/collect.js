@@ -21,8 +21,12 @@
   const fold = (s) => (s || "").toLowerCase().replace(/æ/g, "ae").replace(/ø/g, "o").replace(/ß/g, "ss")
     .normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim();
   const NEWS_WORDS = (opts.newsWords || []);
-  const NEWS_CLASS = /news(?!letter)|nyhet|aktuel|uutis|nyhed|ajankoht|pressmedd|pressemeld|tiedote/;
-  const DATE_TEXT = /\b\d{1,2}[./]\d{1,2}[./](19|20)\d{2}\b|\b(19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}\.? ?(jan|feb|mar|apr|maj|may|mai|jun|jul|aug|sep|okt|oct|nov|dec|tammi|helmi|maalis|huhti|touko|kesa|heina|elo|syys|loka|marras|joulu)[a-z]*\.? (19|20)\d{2}\b/;
+  // Vocabulary comes from criteria.yaml (news_class, not_news_class, month_name).
+  const NEWS_CLASS = opts.newsClass || [];
+  const NOT_NEWS_CLASS = opts.notNewsClass || [];
+  const newsToken = (token) => NEWS_CLASS.some((w) => token.includes(w)) && !NOT_NEWS_CLASS.some((w) => token.includes(w));
+  const MONTHS = (opts.months || []).map((w) => w.replace(/[^a-z]/g, "")).filter(Boolean).join("|") || "jan";
+  const DATE_TEXT = new RegExp("\\b\\d{1,2}[./]\\d{1,2}[./](19|20)\\d{2}\\b|\\b(19|20)\\d{2}-\\d{2}-\\d{2}\\b|\\b\\d{1,2}\\.? ?(" + MONTHS + ")[a-z]*\\.? (19|20)\\d{2}\\b");
   const ITEM = "article, li, [class*=card], [class*=teaser], [class*=item], [class*=post], [class*=entry]";
 
   const landmarkOf = (el) => {
@@ -189,7 +193,7 @@
     for (let n = el; n && n.nodeType === 1 && n !== document.body && n !== document.documentElement; n = up(n)) {
       if (newsMemo.has(n)) return newsMemo.get(n);
       if (n === mainArticle || n.tagName === "MAIN") break;
-      const named = NEWS_CLASS.test(((n.id || "") + " " + (typeof n.className === "string" ? n.className : "")).toLowerCase());
+      const named = ((n.id || "") + " " + (typeof n.className === "string" ? n.className : "")).toLowerCase().split(/[\s_]+/).some(newsToken);
       if (newsRegions.has(n) || named) { newsMemo.set(el, true); return true; }
     }
     newsMemo.set(el, false);

@@ -1,14 +1,16 @@
 // Find the clickable controls of a cookie banner and tag them so the crawler can click one.
 // A banner is a fixed/sticky/dialog container (or one named cookie/consent) holding buttons.
 // Returns [{index, text, banner_text}]; the crawler decides which (if any) to click.
-() => {
+(opts) => {
+  // Class or id words of consent containers come from criteria.yaml (vocabulary.consent.marker).
+  const markers = (opts && opts.markers) || [];
   const norm = (s) => (s || "").replace(/\s+/g, " ").trim();
   const isBanner = (n) => {
     const st = getComputedStyle(n);
     const idc = ((n.id || "") + " " + (typeof n.className === "string" ? n.className : "")).toLowerCase();
     return st.position === "fixed" || st.position === "sticky" || n.getAttribute("role") === "dialog" ||
       n.getAttribute("role") === "alertdialog" || n.getAttribute("aria-modal") === "true" ||
-      n.tagName === "DIALOG" || /cookie|consent|gdpr|samtyck|samtykk|evaste|kak(or|a)/.test(idc);
+      n.tagName === "DIALOG" || markers.some((m) => idc.includes(m));
   };
   // Consent managers often live in an open shadow root; look there too.
   const roots = [document];

@@ -88,7 +88,15 @@ class Vocabulary:
     brand_hint: tuple[str, ...]
     browse_first: tuple[str, ...]
     browse_never: tuple[str, ...]
+    person_page_hint: tuple[str, ...]
+    challenge_title: tuple[str, ...]
+    street_suffix: tuple[str, ...]
+    time_range_word: tuple[str, ...]
+    news_class: tuple[str, ...]
+    not_news_class: tuple[str, ...]
+    month_name: tuple[str, ...]
     consent_banner: tuple[str, ...]
+    consent_marker: tuple[str, ...]
     consent_least: tuple[tuple[str, ...], ...]
     consent_accept: tuple[str, ...]
     # Merged term lists by kind, filled on first use (checks ask for them thousands of times).
@@ -382,7 +390,8 @@ def _word_list(name: str, where: str, raw: Any, problems: list[Problem]) -> tupl
 
 
 def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabulary | None:
-    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "news_heading", "brand_hint", "browse_first", "browse_never", "consent"}
+    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "news_heading", "brand_hint", "browse_first", "browse_never", "person_page_hint", "challenge_title",
+                                  "street_suffix", "time_range_word", "news_class", "not_news_class", "month_name", "consent"}
     if not isinstance(raw, dict):
         problems.append(Problem(name, "must be a mapping", field="vocabulary"))
         return None
@@ -416,7 +425,7 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
     if not isinstance(consent, dict):
         problems.append(Problem(name, "must be a mapping", field="vocabulary.consent"))
         return None
-    consent_keys = {"banner", "least_consent", "accept"}
+    consent_keys = {"banner", "marker", "least_consent", "accept"}
     _unknown_and_missing(name, "vocabulary.consent.", consent, consent_keys, consent_keys, problems)
     least_raw = consent.get("least_consent")
     least: tuple[tuple[str, ...], ...] = ()
@@ -435,7 +444,15 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
         brand_hint=_word_list(name, "vocabulary.brand_hint", raw.get("brand_hint"), problems),
         browse_first=_word_list(name, "vocabulary.browse_first", raw.get("browse_first"), problems),
         browse_never=_word_list(name, "vocabulary.browse_never", raw.get("browse_never"), problems),
+        person_page_hint=_word_list(name, "vocabulary.person_page_hint", raw.get("person_page_hint"), problems),
+        challenge_title=_word_list(name, "vocabulary.challenge_title", raw.get("challenge_title"), problems),
+        street_suffix=_word_list(name, "vocabulary.street_suffix", raw.get("street_suffix"), problems),
+        time_range_word=_word_list(name, "vocabulary.time_range_word", raw.get("time_range_word"), problems),
+        news_class=_word_list(name, "vocabulary.news_class", raw.get("news_class"), problems),
+        not_news_class=_word_list(name, "vocabulary.not_news_class", raw.get("not_news_class"), problems),
+        month_name=_word_list(name, "vocabulary.month_name", raw.get("month_name"), problems),
         consent_banner=_word_list(name, "vocabulary.consent.banner", consent.get("banner"), problems),
+        consent_marker=_word_list(name, "vocabulary.consent.marker", consent.get("marker"), problems),
         consent_least=least,
         consent_accept=_word_list(name, "vocabulary.consent.accept", consent.get("accept"), problems),
     )

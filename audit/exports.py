@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from audit.atomic import atomic_path
 from audit.csvio import safe_cell, write_csv
 from audit.errors import InputError, Problem
-from audit.models import CriterionOutcome, Evidence, SiteResult, Verdict, from_jsonable
+from audit.messages import LANGUAGES, render
+from audit.models import CriterionOutcome, Evidence, SiteResult, Verdict, from_jsonable, reason
 
 Cell = str | int | None
 Row = dict[str, Cell]
@@ -39,7 +40,10 @@ VERDICT_COLUMNS = (
     "verdict",
     "value",
     "source",
+    "reason_code",
     "reason",
+    "doubt",
+    "leaning",
     "provisional",
     "evidence_url",
     "evidence_text",
@@ -130,7 +134,7 @@ def result_rows(results: dict[str, Any]) -> list[Row]:
             region=_text(m.region),
             url=_text(site.homepage_url or m.url),
             final_url=_text(site.final_url),
-            detail=_text(site.detail),
+            detail=_text(render(site.reason, _language(results)) if site.reason else site.detail),
             provisional=_flag(site.provisional),
             needs_review=_flag(site.needs_review),
             awaiting_phone_check=_flag(site.awaiting_phone_check),
@@ -148,16 +152,23 @@ def verdict_rows(results: dict[str, Any]) -> list[Row]:
     """One row per municipality and criterion (:data:`VERDICT_COLUMNS`), with provenance and the
     first piece of evidence. Municipalities not assessed get ``not_assessed`` rows."""
     rows: list[Row] = []
+    lang = _language(results)
     for site in _sites(results):
         for cid in CRITERIA:
-            rows.append(_verdict_row(site, cid))
+            rows.append(_verdict_row(site, cid, lang))
     return rows
 
 
-def _verdict_row(site: SiteResult, cid: str) -> Row:
+def _language(results: dict[str, Any]) -> str:
+    meta = results.get("run") if isinstance(results.get("run"), dict) else {}
+    lang = str((meta or {}).get("language") or "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+def _verdict_row(site: SiteResult, cid: str, lang: str) -> Row:
     outcome = site.outcome(cid)
     if not site.assessed or outcome is None:
-        outcome = CriterionOutcome(cid, Verdict.NOT_ASSESSED, site.detail)
+        outcome = CriterionOutcome(cid, Verdict.NOT_ASSESSED, site.reason or reason("not_assessed", status={"word": f"status.{site.status.value}"}))
     ev = outcome.evidence[0] if outcome.evidence else None
     call, override = outcome.phone_check, outcome.override
     row: Row = {
@@ -167,7 +178,10 @@ def _verdict_row(site: SiteResult, cid: str) -> Row:
         "verdict": outcome.verdict.value,
         "value": outcome.value,
         "source": outcome.source.value,
-        "reason": _text(outcome.reason),
+        "reason_code": outcome.reason.code,
+        "reason": _text(render(outcome.reason, lang)),
+        "doubt": _text(render(outcome.doubt, lang)),
+        "leaning": outcome.leaning.value if outcome.leaning else "",
         "provisional": _flag(outcome.provisional),
     }
     row.update(_evidence_cells(ev))

@@ -17,12 +17,6 @@ from audit.news import is_news_item, is_news_url
 from audit.service_page import qualifying_decoy
 from audit.text import find_terms, fold
 
-# Words in link texts or URLs of organisation and staff pages (where a manager may be named).
-_PERSON_PAGE_HINTS = (
-    "organisation", "organisasjon", "organisering", "om oss", "om os", "om kontaktcenter", "medarbetare",
-    "medarbeidere", "medarbejdere", "ansatte", "ledning", "ledelse", "leiing", "personal", "chef",
-    "kontakt", "yhteystiedot", "henkilosto", "organisaatio", "staff", "about", "who we are",
-)
 # A link scoring this much (the weight of naming the service) jumps the crawl's queue.
 _FIRST = 10
 _FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".jpg", ".png", ".mp4", ".ics")
@@ -100,7 +94,7 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
         score, reasons = score + 3, [*reasons, "contact URL"]
     if score == 0 and link.landmark != "footer" and _brand_like(link, vocab, municipality):
         score, reasons = score + 2, [*reasons, "possible brand name"]
-    if from_service_page and find_terms(f"{label} {url_words}", _PERSON_PAGE_HINTS):
+    if from_service_page and find_terms(f"{label} {url_words}", vocab.person_page_hint):
         # The service page's own text ("Åsland Direkte i organisasjonen") says more than the
         # site-wide menu that every page repeats ("Politikk og organisasjon").
         in_content = link.landmark in ("main", "")

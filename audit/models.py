@@ -63,6 +63,28 @@ LANDMARKS = ("header", "nav", "main", "aside", "footer", "")
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why: a stable code and its parameters. The sentence is made from a template per language
+    (``audit/messages.yaml``) only when shown, so one run reads in any report language.
+
+    A parameter is text, a number, a list of words (shown as the site wrote them), a nested
+    reason (``{"code": ..., "params": ...}``) or a word of the messages' word table
+    (``{"word": "channel.phone", "value": "021-39 00 00"}``).
+    """
+
+    code: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def nested(self) -> dict[str, Any]:
+        """This reason as a parameter of another."""
+        return {"code": self.code, "params": self.params}
+
+
+def reason(code: str, **params: Any) -> Reason:
+    return Reason(code, params)
+
+
+@dataclass(frozen=True)
 class Municipality:
     """One row of the municipality list."""
 
@@ -224,6 +246,8 @@ class CrawlFailure:
     finished_at: str = ""
     attempts: int = 1
     screenshot: str = ""
+    # The detail as a code, for every report language (``detail`` stays as the technical log line).
+    reason: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -239,7 +263,8 @@ class Evidence:
     matched: tuple[str, ...] = ()
     snippet: str = ""
     screenshot: str = ""
-    note: str = ""
+    note: Reason | None = None
+    phone: Reason | None = None  # informational: the same entry on a 390x844 phone screen
 
 
 @dataclass(frozen=True)
@@ -247,18 +272,19 @@ class CheckResult:
     """A check's verdict on one criterion, before phone checks and overrides are merged."""
 
     verdict: Verdict
-    reason: str
+    reason: Reason
     evidence: tuple[Evidence, ...] = ()
-    # For "needs review": the verdict the evidence leans to, had it not been too thin to trust.
+    # For "needs review": the verdict the evidence leans to, and why it was not trusted.
     leaning: Verdict | None = None
+    doubt: Reason | None = None
 
     @property
     def passed(self) -> bool:
         return self.verdict is Verdict.PASS
 
-    def doubted(self, why: str) -> CheckResult:
+    def doubted(self, why: Reason) -> CheckResult:
         """This verdict turned into "needs review" for ``why``, keeping it as the leaning."""
-        return CheckResult(Verdict.NEEDS_REVIEW, f"{self.reason} Needs review: {why}", self.evidence, self.verdict)
+        return CheckResult(Verdict.NEEDS_REVIEW, self.reason, self.evidence, self.verdict, why)
 
 
 @dataclass(frozen=True)
@@ -294,7 +320,7 @@ class CriterionOutcome:
 
     criterion: str
     verdict: Verdict
-    reason: str
+    reason: Reason
     source: Source = Source.AUTOMATIC
     evidence: tuple[Evidence, ...] = ()
     provisional: bool = False
@@ -302,6 +328,7 @@ class CriterionOutcome:
     phone_check: PhoneCheck | None = None
     override: Override | None = None
     leaning: Verdict | None = None
+    doubt: Reason | None = None
 
     @property
     def value(self) -> int | None:
@@ -319,6 +346,7 @@ class SiteResult:
     status: SiteStatus
     detail: str = ""
     outcomes: tuple[CriterionOutcome, ...] = ()
+    reason: Reason | None = None  # for a site not assessed: its detail as a code
     score: int | None = None
     rank: int | None = None
     provisional: bool = False
@@ -364,6 +392,7 @@ def _register(*classes: type) -> None:
 
 
 _register(
+    Reason,
     Municipality,
     Box,
     Element,
@@ -399,6 +428,10 @@ def _decoder(annotation: str) -> Decoder:
             item = _decoder(inner[: -len(", ...")])
             return lambda v: tuple(item(x) for x in v)
         return tuple
+    if ann == "Reason":
+        # Free text where a reason is expected (results of an older version, hand-made files)
+        # is kept as the text itself.
+        return lambda v: Reason("text", {"text": v}) if isinstance(v, str) else from_jsonable(Reason, v)
     if ann in _RECORDS:
         cls = _RECORDS[ann]
         return lambda v: from_jsonable(cls, v)
@@ -438,11 +471,13 @@ __all__ = [
     "Override",
     "PageSnapshot",
     "PhoneCheck",
+    "Reason",
     "SiteResult",
     "SiteSnapshot",
     "SiteStatus",
     "Source",
     "Verdict",
     "from_jsonable",
+    "reason",
     "to_jsonable",
 ]

@@ -40,14 +40,20 @@ def is_private(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def private_reason(url: str) -> str | None:
     """Why ``url`` points into a private network, or None when it does not (or cannot resolve)."""
-    return _host_reason(urlsplit(url).hostname or "")
+    found = private_address(url)
+    return f"{found[0]} resolves to the non-public address {found[1]}" if found else None
+
+
+def private_address(url: str) -> tuple[str, str] | None:
+    """(host, the non-public address it resolves to), or None."""
+    return _host_address(urlsplit(url).hostname or "")
 
 
 @lru_cache(maxsize=4096)
-def _host_reason(host: str) -> str | None:
+def _host_address(host: str) -> tuple[str, str] | None:
     # Cached per host: the guard runs for every request a page makes, and a page asks the same
     # few hosts dozens of times.
     for addr in host_addresses(host):
         if is_private(addr):
-            return f"{host} resolves to the non-public address {addr}"
+            return host, str(addr)
     return None

@@ -31,11 +31,12 @@ from audit.checks import run_checks
 from audit.checks.identity import foreign_site
 from audit.criteria import Criteria
 from audit.errors import AuditError, Interrupted
-from audit.models import CrawlFailure, Municipality, SiteResult, SiteSnapshot, SiteStatus, to_jsonable
+from audit.messages import render
+from audit.models import CrawlFailure, Municipality, Reason, SiteResult, SiteSnapshot, SiteStatus, to_jsonable
 from audit.runfolder import TOOL, RunKind, check_owned, list_changes, list_digest
 from audit.scoring import not_assessed, rank, ranked_order, score_site
 
-RESULTS_SCHEMA_VERSION = 1
+RESULTS_SCHEMA_VERSION = 2  # 2: reasons are codes with parameters (messages.yaml)
 # Failures worth one more try at the end of a run: they often lift after a while.
 RECHECK = (SiteStatus.BLOCKED, SiteStatus.RATE_LIMITED, SiteStatus.TIMEOUT, SiteStatus.CONNECT_ERROR)
 Progress = Callable[[SiteSnapshot | CrawlFailure], None]
@@ -180,12 +181,12 @@ def score_sites(
     return ranked_order(rank(results))
 
 
-def _not_own_site(site: SiteSnapshot, why: str) -> CrawlFailure:
+def _not_own_site(site: SiteSnapshot, why: Reason) -> CrawlFailure:
     home = site.homepage
     return CrawlFailure(
-        site.municipality, SiteStatus.NOT_MUNICIPAL, why, url=site.municipality.url, final_url=home.final_url,
+        site.municipality, SiteStatus.NOT_MUNICIPAL, render(why), url=site.municipality.url, final_url=home.final_url,
         http_status=home.status, started_at=site.started_at, finished_at=site.finished_at, attempts=site.attempts,
-        screenshot=home.screenshot,
+        screenshot=home.screenshot, reason=why,
     )
 
 

@@ -26,6 +26,7 @@ from audit.models import (
     SiteStatus,
     Source,
     Verdict,
+    reason,
 )
 
 PHONE_CRITERION = "responsible_person"
@@ -41,22 +42,23 @@ def _apply_dependencies(
         if parent_verdict is Verdict.FAIL:
             for cid in dependants:
                 if out[cid].verdict is not Verdict.FAIL:
-                    out[cid] = CheckResult(Verdict.FAIL, f"Without a service entry this is 0 (the rubric's dependency rule); the check said: {out[cid].reason}", out[cid].evidence)
+                    out[cid] = CheckResult(Verdict.FAIL, reason("dependency.no_entry", check=out[cid].reason.nested()), out[cid].evidence)
     return out
 
 
 def _merge_phone(result: CheckResult, phone: PhoneCheck | None) -> CriterionOutcome:
-    base = {"criterion": PHONE_CRITERION, "evidence": result.evidence, "automatic_verdict": result.verdict, "phone_check": phone, "leaning": result.leaning}
+    base = {"criterion": PHONE_CRITERION, "evidence": result.evidence, "automatic_verdict": result.verdict, "phone_check": phone,
+            "leaning": result.leaning, "doubt": result.doubt}
     if result.verdict is Verdict.PASS:
         return CriterionOutcome(verdict=Verdict.PASS, reason=result.reason, **base)  # type: ignore[arg-type]
     if phone is not None:
         if phone.responsible_person_named:
             who = f"{phone.person_name} ({phone.role})" if phone.role else phone.person_name
-            return CriterionOutcome(verdict=Verdict.PASS, reason=f"The phone check on {phone.checked_on} named {who}.", source=Source.PHONE_CHECK, **base)  # type: ignore[arg-type]
-        return CriterionOutcome(verdict=Verdict.FAIL, reason=f"The site names nobody responsible and the phone check on {phone.checked_on} named nobody either.", source=Source.PHONE_CHECK, **base)  # type: ignore[arg-type]
+            return CriterionOutcome(verdict=Verdict.PASS, reason=reason("phone.named", date=phone.checked_on, who=who), source=Source.PHONE_CHECK, **base)  # type: ignore[arg-type]
+        return CriterionOutcome(verdict=Verdict.FAIL, reason=reason("phone.nobody", date=phone.checked_on), source=Source.PHONE_CHECK, **base)  # type: ignore[arg-type]
     if result.verdict is Verdict.NEEDS_REVIEW:
         return CriterionOutcome(verdict=Verdict.NEEDS_REVIEW, reason=result.reason, provisional=True, **base)  # type: ignore[arg-type]
-    return CriterionOutcome(verdict=Verdict.FAIL, reason=f"{result.reason} Awaiting a phone check.", provisional=True, **base)  # type: ignore[arg-type]
+    return CriterionOutcome(verdict=Verdict.FAIL, reason=reason("phone.awaiting", check=result.reason.nested()), provisional=True, **base)  # type: ignore[arg-type]
 
 
 def _apply_override(outcome: CriterionOutcome, override: Override | None) -> CriterionOutcome:
@@ -64,7 +66,7 @@ def _apply_override(outcome: CriterionOutcome, override: Override | None) -> Cri
         return outcome
     return CriterionOutcome(
         criterion=outcome.criterion, verdict=override.verdict,
-        reason=f"Set by {override.who} on {override.when}: {override.why}",
+        reason=reason("override", who=override.who, when=override.when, why=override.why),
         source=Source.OVERRIDE, evidence=outcome.evidence, provisional=False,
         automatic_verdict=outcome.automatic_verdict or outcome.verdict, phone_check=outcome.phone_check,
         override=override,
@@ -86,7 +88,8 @@ def score_site(
         if c.id == PHONE_CRITERION:
             outcome = _merge_phone(result, phone)
         else:
-            outcome = CriterionOutcome(c.id, result.verdict, result.reason, evidence=result.evidence, automatic_verdict=result.verdict, leaning=result.leaning)
+            outcome = CriterionOutcome(c.id, result.verdict, result.reason, evidence=result.evidence, automatic_verdict=result.verdict,
+                                       leaning=result.leaning, doubt=result.doubt)
         outcomes.append(_apply_override(outcome, (overrides or {}).get(c.id)))
     score = sum(c.weight for c, o in zip(criteria.criteria, outcomes, strict=True) if o.verdict is Verdict.PASS)
     home = site.homepage
@@ -101,9 +104,10 @@ def score_site(
 
 
 def not_assessed(failure: CrawlFailure, criteria: Criteria) -> SiteResult:
-    outcomes = tuple(CriterionOutcome(c.id, Verdict.NOT_ASSESSED, failure.detail) for c in criteria.criteria)
+    why = failure.reason or reason("failure.unknown", detail=failure.detail)
+    outcomes = tuple(CriterionOutcome(c.id, Verdict.NOT_ASSESSED, reason("not_assessed", status={"word": f"status.{failure.status.value}"})) for c in criteria.criteria)
     return SiteResult(
-        municipality=failure.municipality, status=failure.status, detail=failure.detail, outcomes=outcomes,
+        municipality=failure.municipality, status=failure.status, detail=failure.detail, outcomes=outcomes, reason=why,
         homepage_url=failure.url or failure.municipality.url, final_url=failure.final_url,
     )
 

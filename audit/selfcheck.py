@@ -48,12 +48,15 @@ def run_self_check(
 
 def _print(result: dict[str, Any], criteria: list[dict[str, Any]], lang: str, console: Any) -> None:
     from audit.failures import explain
+    from audit.messages import render
     from audit.models import SiteStatus
 
     if result["status"] != "ok":
-        what, fix = explain(SiteStatus(result["status"]))
-        console.print(f"{result['homepage_url']}: not assessed ({result['status']}): {result['detail']}")
-        console.print(f"  {what} {fix}")
+        status = SiteStatus(result["status"])
+        name, fix = explain(status, lang)
+        detail = render(result.get("reason"), lang) or result["detail"]
+        console.print(f"{result['homepage_url']}: {name} ({status.value}): {detail}", markup=False)
+        console.print(f"  {fix}", markup=False)
         return
     by_id = {c["id"]: c for c in criteria}
     console.print(f"{result['final_url']}: score {result['score']} of {len(criteria)}")
@@ -61,7 +64,10 @@ def _print(result: dict[str, Any], criteria: list[dict[str, Any]], lang: str, co
         crit = by_id[outcome["criterion"]]
         question = crit["question"].get(lang) or crit["question"]["en"]
         console.print(f"\n[{_MARKS[outcome['verdict']]}] {outcome['criterion']}: {question}", markup=False)
-        console.print(f"  why: {outcome['reason']}", markup=False)
+        why = render(outcome["reason"], lang)
+        if outcome.get("doubt"):
+            why = f"{why} {render({'code': 'doubt', 'params': {'why': outcome['doubt']}}, lang)}"
+        console.print(f"  why: {why}", markup=False)
         for ev in outcome["evidence"][:2]:
             where = f"{ev['region']}, depth {ev['depth']}" + (f", at y={ev['box']['y']:.0f}px" if ev.get("box") else "")
             console.print(f"  evidence: \"{ev['text'][:100]}\" ({where}) {ev['url']}", markup=False)

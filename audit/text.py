@@ -109,3 +109,43 @@ def snippet(text: str, around: str = "", size: int = 280) -> str:
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + size < len(body) else ""
     return f"{prefix}{excerpt.strip()}{suffix}"
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for every folded character, the index of the character it came from."""
+    out: list[str] = []
+    where: list[int] = []
+    space = True  # collapse runs of whitespace and drop leading ones, as fold() does
+    for i, ch in enumerate(text.translate(_INVISIBLE)):
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                where.append(i)
+            space = True
+            continue
+        space = False
+        for f in _fold_chars(ch):
+            out.append(f)
+            where.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
+def as_written(text: str, terms: Iterable[str]) -> tuple[str, ...]:
+    """The words of ``text`` that the (folded) ``terms`` matched, as the site wrote them:
+    "frågor om" rather than "fragor om", "Kontaktcentret" rather than "kontaktcenter"."""
+    cleaned = text.translate(_INVISIBLE)
+    folded, where = _folded_with_positions(cleaned)
+    out: list[str] = []
+    for term in terms:
+        m = _pattern((term,), False).search(folded)
+        if m is None or m.end() == 0:
+            out.append(term.removesuffix("$"))
+            continue
+        start, end = where[m.start()], where[m.end() - 1] + 1
+        word = clean(cleaned[start:end])
+        if word not in out:
+            out.append(word)
+    return tuple(out)

@@ -24,6 +24,7 @@ from audit.models import (
     Override,
     PageSnapshot,
     PhoneCheck,
+    Reason,
     SiteResult,
     SiteSnapshot,
     SiteStatus,
@@ -246,19 +247,20 @@ def test_site_result_round_trips_through_json() -> None:
     override = Override("0114", "easy_to_find", Verdict.PASS, "Anna", "2025-03-05", "visible after all", line=2)
     evidence = Evidence(url=MUNI.url, text="Kontaktcenter", selector="header a", region="header",
                         box=Box(10, 20.5, 100, 24), depth=0, matched=("kontaktcenter",), snippet="…Kontaktcenter…",
-                        screenshot="snapshots/0114/page-0.png", note="first screen")
+                        screenshot="snapshots/0114/page-0.png", note=Reason("note.on_homepage"), phone=Reason("phone.visible"))
     result = SiteResult(
         municipality=MUNI, status=SiteStatus.OK, detail="", score=4, rank=2, provisional=False, needs_review=True,
         awaiting_phone_check=False, homepage_url=MUNI.url, final_url=MUNI.url + "start", screenshot="s.png",
         flags=("consent_closed",),
         outcomes=(
-            CriterionOutcome("entry_exists", Verdict.PASS, "found", evidence=(evidence,), automatic_verdict=Verdict.PASS),
-            CriterionOutcome("easy_to_find", Verdict.PASS, "Set by Anna", Source.OVERRIDE, (evidence,),
+            CriterionOutcome("entry_exists", Verdict.PASS, Reason("entry.on_homepage", {"words": ["Kontaktcenter"]}), evidence=(evidence,), automatic_verdict=Verdict.PASS),
+            CriterionOutcome("easy_to_find", Verdict.PASS, Reason("override", {"who": "Anna", "when": "2025-03-05", "why": "visible"}), Source.OVERRIDE, (evidence,),
                              automatic_verdict=Verdict.FAIL, override=override),
-            CriterionOutcome("explains_help", Verdict.NEEDS_REVIEW, "unclear", automatic_verdict=Verdict.NEEDS_REVIEW),
-            CriterionOutcome("responsible_person", Verdict.PASS, "phone", Source.PHONE_CHECK,
+            CriterionOutcome("explains_help", Verdict.NEEDS_REVIEW, Reason("help.nothing"), automatic_verdict=Verdict.NEEDS_REVIEW,
+                             leaning=Verdict.FAIL, doubt=Reason("doubt.entry_under_review")),
+            CriterionOutcome("responsible_person", Verdict.PASS, Reason("phone.named", {"date": "2025-02-03", "who": "Karin Lund"}), Source.PHONE_CHECK,
                              automatic_verdict=Verdict.FAIL, phone_check=phone),
-            CriterionOutcome("on_front_page", Verdict.NOT_ASSESSED, "n/a"),
+            CriterionOutcome("on_front_page", Verdict.NOT_ASSESSED, Reason("not_assessed", {"status": {"word": "status.dns_error"}})),
         ),
     )
     data = json.loads(json.dumps(to_jsonable(result)))
@@ -273,3 +275,8 @@ def test_site_result_round_trips_through_json() -> None:
 def test_from_jsonable_ignores_unknown_keys_and_uses_defaults() -> None:
     back = from_jsonable(CrawlFailure, {"municipality": to_jsonable(MUNI), "status": "timeout", "detail": "slow", "extra": 1})
     assert back == CrawlFailure(MUNI, SiteStatus.TIMEOUT, "slow")
+
+
+def test_free_text_where_a_reason_is_expected_is_kept_as_text() -> None:
+    outcome = from_jsonable(CriterionOutcome, {"criterion": "entry_exists", "verdict": "pass", "reason": "written by hand"})
+    assert outcome.reason == Reason("text", {"text": "written by hand"})

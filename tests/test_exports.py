@@ -18,7 +18,7 @@ CONTRACT = (
     "country,region,url,final_url,detail,provisional,needs_review,awaiting_phone_check,rubric_version"
 )
 VERDICT_HEADER = (
-    "id,name,criterion,verdict,value,source,reason,provisional,evidence_url,evidence_text,evidence_region,"
+    "id,name,criterion,verdict,value,source,reason_code,reason,doubt,leaning,provisional,evidence_url,evidence_text,evidence_region,"
     "evidence_depth,matched,snippet,phone_checked_on,override_who,override_when,override_why"
 )
 CRITERIA = ("entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from audit.failures import EXPLANATIONS, classify_exception, classify_response, explain
-from audit.models import SiteStatus
+from audit.failures import classify_exception, classify_response, explain
+from audit.messages import render
+from audit.models import Reason, SiteStatus
 
 MAX = 5_000_000
 
@@ -30,7 +31,8 @@ MAX = 5_000_000
 def test_classify_exception(message: str, status: SiteStatus, retry: bool, code: str) -> None:
     got_status, detail, got_retry = classify_exception(message)
     assert (got_status, got_retry) == (status, retry)
-    assert detail == f"{EXPLANATIONS[status][0]} ({code})"
+    assert detail == Reason(f"failure.net.{status.value}", {"error": code})
+    assert code in render(detail) and code in render(detail, "fi")
 
 
 def test_playwright_message_with_call_log() -> None:
@@ -40,17 +42,17 @@ def test_playwright_message_with_call_log() -> None:
     )
     status, detail, retry = classify_exception(message)
     assert (status, retry) == (SiteStatus.DNS_ERROR, False)
-    assert detail.endswith("(ERR_NAME_NOT_RESOLVED)")
+    assert detail.params == {"error": "ERR_NAME_NOT_RESOLVED"}
     status, detail, retry = classify_exception("Page.goto: Timeout 15000ms exceeded.\nCall log:\n  - navigating")
     assert (status, retry) == (SiteStatus.TIMEOUT, False)
-    assert detail.endswith("(Page.goto: Timeout 15000ms exceeded.)")
+    assert detail.params == {"error": "Page.goto: Timeout 15000ms exceeded."}
 
 
 def test_unknown_error_is_a_retryable_connect_error_with_its_first_line() -> None:
-    assert classify_exception("something odd\nsecond line") == (SiteStatus.CONNECT_ERROR, "something odd", True)
-    assert classify_exception("   ") == (SiteStatus.CONNECT_ERROR, "unknown navigation error", True)
+    assert classify_exception("something odd\nsecond line") == (SiteStatus.CONNECT_ERROR, Reason("failure.navigation", {"error": "something odd"}), True)
+    assert classify_exception("   ") == (SiteStatus.CONNECT_ERROR, Reason("failure.navigation", {"error": "unknown navigation error"}), True)
     status, detail, _ = classify_exception("x" * 1000)
-    assert status is SiteStatus.CONNECT_ERROR and len(detail) == 300
+    assert status is SiteStatus.CONNECT_ERROR and len(detail.params["error"]) == 300
 
 
 def test_cloudflare_challenge_header_is_blocked() -> None:
@@ -58,7 +60,7 @@ def test_cloudflare_challenge_header_is_blocked() -> None:
     assert got is not None
     status, detail, http, wait = got
     assert (status, http, wait) == (SiteStatus.BLOCKED, 403, None)
-    assert "cf-mitigated" in detail
+    assert detail.code == "failure.blocked_header"
 
 
 @pytest.mark.parametrize("title", ["Just a moment...", "Attention Required! | Cloudflare", "DDoS-Guard"])
@@ -74,7 +76,7 @@ def test_403_from_cloudflare_without_challenge_is_blocked() -> None:
 
 def test_429_is_rate_limited_with_retry_after() -> None:
     assert classify_response(429, {"Retry-After": "7"}, "", MAX) == (
-        SiteStatus.RATE_LIMITED, "HTTP 429 Too Many Requests", 429, 7.0,
+        SiteStatus.RATE_LIMITED, Reason("failure.rate_limited", {"http": 429}), 429, 7.0,
     )
     # An HTTP-date (or nothing) falls back to a default wait.
     got = classify_response(429, {"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, "", MAX)
@@ -82,26 +84,28 @@ def test_429_is_rate_limited_with_retry_after() -> None:
 
 
 def test_5xx_is_an_http_error_worth_retrying() -> None:
-    assert classify_response(503, {}, "Service Unavailable", MAX) == (SiteStatus.HTTP_ERROR, "HTTP 503", 503, 2.0)
-    assert classify_response(503, {"Retry-After": "30"}, "", MAX) == (SiteStatus.HTTP_ERROR, "HTTP 503", 503, 30.0)
-    assert classify_response(500, {}, "", MAX) == (SiteStatus.HTTP_ERROR, "HTTP 500", 500, 2.0)
+    http = lambda code: Reason("failure.http_error", {"http": code})  # noqa: E731
+    assert classify_response(503, {}, "Service Unavailable", MAX) == (SiteStatus.HTTP_ERROR, http(503), 503, 2.0)
+    assert classify_response(503, {"Retry-After": "30"}, "", MAX) == (SiteStatus.HTTP_ERROR, http(503), 503, 30.0)
+    assert classify_response(500, {}, "", MAX) == (SiteStatus.HTTP_ERROR, http(500), 500, 2.0)
 
 
 @pytest.mark.parametrize("code", [400, 401, 403, 404, 410])
 def test_4xx_is_an_http_error_not_retried(code: int) -> None:
     assert classify_response(code, {"content-type": "text/html"}, "Not found", MAX) == (
-        SiteStatus.HTTP_ERROR, f"HTTP {code}", code, None,
+        SiteStatus.HTTP_ERROR, Reason("failure.http_error", {"http": code}), code, None,
     )
 
 
 def test_non_html_homepage() -> None:
     got = classify_response(200, {"Content-Type": "application/pdf"}, "", MAX)
-    assert got == (SiteStatus.NON_HTML, "the homepage is application/pdf, not HTML", 200, None)
+    assert got == (SiteStatus.NON_HTML, Reason("failure.non_html", {"type": "application/pdf"}), 200, None)
+    assert "application/pdf" in render(got[1], "sv")
 
 
 def test_too_large_by_content_length() -> None:
     got = classify_response(200, {"content-type": "text/html", "content-length": str(MAX + 1)}, "Start", MAX)
-    assert got is not None and got[0] is SiteStatus.TOO_LARGE and str(MAX + 1) in got[1]
+    assert got is not None and got[0] is SiteStatus.TOO_LARGE and got[1].params["bytes"] == MAX + 1
     assert classify_response(200, {"content-type": "text/html", "content-length": str(MAX)}, "Start", MAX) is None
 
 
@@ -114,10 +118,8 @@ def test_normal_html_page_is_assessable(headers: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("status", list(SiteStatus))
-def test_every_status_is_explained(status: SiteStatus) -> None:
-    meaning, fix = explain(status)
-    assert meaning.strip()
-    if status is SiteStatus.OK:
-        assert fix == ""
-    else:
-        assert fix.strip()
+@pytest.mark.parametrize("lang", ["en", "sv", "nb", "nn", "da", "fi"])
+def test_every_status_has_a_name_and_a_fix_in_every_language(status: SiteStatus, lang: str) -> None:
+    name, fix = explain(status, lang)
+    assert name.strip() and fix.strip()
+    assert name != f"status.{status.value}" and fix != f"fix.{status.value}"

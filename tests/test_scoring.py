@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from audit.criteria import Criteria, default_criteria_path, load_criteria
+from audit.messages import render
 from audit.models import (
     CheckResult,
     ConsentAction,
@@ -22,6 +23,7 @@ from audit.models import (
     SiteStatus,
     Source,
     Verdict,
+    reason,
 )
 from audit.scoring import not_assessed, rank, ranked_order, score_site
 
@@ -51,7 +53,7 @@ def _site(mid: str = "0114", name: str = "Upplands Väsby", consent_closed: bool
 def _checks(*verdicts: Verdict) -> dict[str, CheckResult]:
     assert len(verdicts) == 5
     return {
-        cid: CheckResult(v, f"{cid} check said {v.value}", (Evidence(url=f"https://x.example/{cid}", text=cid),))
+        cid: CheckResult(v, reason("text", text=f"{cid} check said {v.value}"), (Evidence(url=f"https://x.example/{cid}", text=cid),))
         for cid, v in zip(IDS, verdicts, strict=True)
     }
 
@@ -129,8 +131,8 @@ def test_no_entry_forces_dependants_to_fail(criteria: Criteria) -> None:
     for cid in DEPENDANTS:
         outcome = result.outcome(cid)
         assert outcome is not None and outcome.verdict is F
-        assert "dependency rule" in outcome.reason
-        assert f"{cid} check said" in outcome.reason  # the check's own reason is kept
+        assert "dependency rule" in render(outcome.reason)
+        assert f"{cid} check said" in render(outcome.reason)  # the check's own reason is kept
         assert outcome.evidence[0].text == cid
     rp = result.outcome("responsible_person")
     assert rp is not None and rp.verdict is P
@@ -148,7 +150,7 @@ def test_no_entry_responsible_person_can_still_pass_by_phone(criteria: Criteria)
 def test_dependency_rule_leaves_dependants_alone_when_entry_passes(criteria: Criteria) -> None:
     result = score_site(_site(), _checks(P, P, F, P, F), criteria, phone=_phone(False))
     assert [o.verdict for o in result.outcomes] == [P, P, F, P, F]
-    assert "dependency" not in result.outcome("easy_to_find").reason  # type: ignore[union-attr]
+    assert "dependency" not in render(result.outcome("easy_to_find").reason)  # type: ignore[union-attr]
 
 
 def test_site_pass_on_responsible_person_stands(criteria: Criteria) -> None:
@@ -156,7 +158,7 @@ def test_site_pass_on_responsible_person_stands(criteria: Criteria) -> None:
     rp = result.outcome("responsible_person")
     assert rp is not None
     assert (rp.verdict, rp.source, rp.provisional, rp.automatic_verdict) == (P, Source.AUTOMATIC, False, P)
-    assert rp.reason == "responsible_person check said pass"
+    assert render(rp.reason) == "responsible_person check said pass"
 
 
 def test_site_fail_and_phone_yes_passes_by_phone(criteria: Criteria) -> None:
@@ -164,7 +166,7 @@ def test_site_fail_and_phone_yes_passes_by_phone(criteria: Criteria) -> None:
     rp = result.outcome("responsible_person")
     assert rp is not None
     assert (rp.verdict, rp.source, rp.provisional, rp.automatic_verdict) == (P, Source.PHONE_CHECK, False, F)
-    assert "Karin Lund (enhetschef)" in rp.reason and "2025-02-03" in rp.reason
+    assert "Karin Lund (enhetschef)" in render(rp.reason) and "2025-02-03" in render(rp.reason)
     assert rp.phone_check == _phone(True)
     assert result.score == 5 and not result.provisional and not result.awaiting_phone_check
 
@@ -182,7 +184,7 @@ def test_site_fail_and_no_phone_row_is_provisional(criteria: Criteria) -> None:
     rp = result.outcome("responsible_person")
     assert rp is not None
     assert (rp.verdict, rp.source, rp.provisional, rp.phone_check) == (F, Source.AUTOMATIC, True, None)
-    assert "Awaiting a phone check" in rp.reason
+    assert "Awaiting a phone check" in render(rp.reason)
     assert result.score == 4
     assert result.provisional and result.awaiting_phone_check and not result.needs_review
 
@@ -211,7 +213,7 @@ def test_override_replaces_the_verdict_and_records_who_when_why(criteria: Criter
     outcome = result.outcome("easy_to_find")
     assert outcome is not None
     assert (outcome.verdict, outcome.source, outcome.automatic_verdict, outcome.override) == (P, Source.OVERRIDE, F, ov)
-    assert "Anna Berg" in outcome.reason and "2025-03-05" in outcome.reason and "hover menu" in outcome.reason
+    assert "Anna Berg" in render(outcome.reason) and "2025-03-05" in render(outcome.reason) and "hover menu" in render(outcome.reason)
     assert outcome.evidence[0].text == "easy_to_find"
     assert result.score == 5
     # Other criteria are untouched.
@@ -242,14 +244,14 @@ def test_override_resolves_needs_review(criteria: Criteria) -> None:
 def test_entry_overridden_to_fail_applies_the_dependency_rule(criteria: Criteria) -> None:
     result = score_site(_site(), _checks(P, P, P, P, P), criteria, overrides={"entry_exists": _override("entry_exists", F)})
     assert [o.verdict for o in result.outcomes] == [F, F, F, F, P]
-    assert all("dependency rule" in result.outcome(cid).reason for cid in DEPENDANTS)  # type: ignore[union-attr]
+    assert all("dependency rule" in render(result.outcome(cid).reason) for cid in DEPENDANTS)  # type: ignore[union-attr]
     assert result.score == 1
 
 
 def test_entry_overridden_to_pass_lifts_the_dependency_rule(criteria: Criteria) -> None:
     result = score_site(_site(), _checks(F, P, F, P, P), criteria, overrides={"entry_exists": _override("entry_exists", P)})
     assert [o.verdict for o in result.outcomes] == [P, P, F, P, P]
-    assert "dependency" not in result.outcome("on_front_page").reason  # type: ignore[union-attr]
+    assert "dependency" not in render(result.outcome("on_front_page").reason)  # type: ignore[union-attr]
     assert result.score == 4
 
 

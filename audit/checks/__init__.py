@@ -7,7 +7,7 @@ from collections.abc import Callable
 from audit.checks import easy_to_find, entry_exists, explains_help, on_front_page, responsible_person
 from audit.checks.findings import Findings, analyse
 from audit.criteria import Criteria
-from audit.models import CheckResult, SiteSnapshot, Verdict
+from audit.models import CheckResult, SiteSnapshot, Verdict, reason
 
 Check = Callable[[SiteSnapshot, Findings, Criteria], CheckResult]
 
@@ -34,5 +34,5 @@ def run_checks(site: SiteSnapshot, criteria: Criteria) -> dict[str, CheckResult]
     if entry is not None and entry.verdict is Verdict.NEEDS_REVIEW and not found.service_pages:
         for cid in _ON_SERVICE_PAGE:
             if cid in results and results[cid].verdict is Verdict.FAIL:
-                results[cid] = results[cid].doubted("no service page was found, and whether there is one is itself under review.")
+                results[cid] = results[cid].doubted(reason("doubt.entry_under_review"))
     return results

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from audit.criteria import Vocabulary
 from audit.text import find_terms, fold
@@ -18,14 +19,20 @@ EMAIL = re.compile(
     r"[\w.+-]+(?:@|\s?[\[({]\s?(?:at|ät|a)\s?[\])}]\s?)[\w-]+(?:(?:\.|\s?[\[({]\s?(?:dot|punkt|piste)\s?[\])}]\s?)[\w-]+)+",
     re.IGNORECASE,
 )
-# "8–16", "08.00–17.00", "9 till 15"; never the tail of a date such as 2026-03-02.
-TIME_RANGE = re.compile(r"(?<![\d-])\d{1,2}(?:[.:]\d{2})?\s?(?:-|–|—|till|til|to)\s?\d{1,2}(?:[.:]\d{2})?(?![\d-])")
-# A postcode ("123 45", "0150") or a street with its number ("Storgatan 12", "Kirkegata 3");
-# matched on folded text, so case-insensitive.
-POSTCODE_OR_STREET = re.compile(
-    r"\b\d{3}\s?\d{2}\b|\b\d{4}\b|\b\w+(?:gatan|vagen|torget|gata|gate|gaten|gata|vei|veien|vej|vegen|tie|katu|plads|torg|torv)\s?\d+",
-    re.IGNORECASE,
-)
+@lru_cache(maxsize=16)
+def time_range(words: tuple[str, ...]) -> re.Pattern[str]:
+    """"8–16", "08.00–17.00", "9 till 15" (words from the vocabulary); never the tail of a date
+    such as 2026-03-02."""
+    joined = "|".join(re.escape(w) for w in ("-", "–", "—", *words))
+    return re.compile(rf"(?<![\d-])\d{{1,2}}(?:[.:]\d{{2}})?\s?(?:{joined})\s?\d{{1,2}}(?:[.:]\d{{2}})?(?![\d-])")
+
+
+@lru_cache(maxsize=16)
+def postcode_or_street(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A postcode ("123 45", "0150") or a street with its number ("Storgatan 12", "Kirkegata 3");
+    matched on folded text, so case-insensitive."""
+    joined = "|".join(re.escape(s) for s in suffixes)
+    return re.compile(rf"\b\d{{3}}\s?\d{{2}}\b|\b\d{{4}}\b|\b\w+(?:{joined})\s?\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,10 +123,10 @@ def find_channels(text: str, vocab: Vocabulary) -> Channels:
     form = find_terms(text, vocab.channels["form"])
     if form:
         found["form"] = form[0]
-    address = _near(text, vocab.channels["address"], POSTCODE_OR_STREET)
+    address = _near(text, vocab.channels["address"], postcode_or_street(vocab.street_suffix))
     if address:
         found["address"] = address
-    hours = _near(text, vocab.channels["hours"], TIME_RANGE)
+    hours = _near(text, vocab.channels["hours"], time_range(vocab.time_range_word))
     topics = find_terms(text, _all_topics(vocab))
     return Channels(found=found, hours=hours, topics=topics)
 

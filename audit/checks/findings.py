@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from audit.checks.channels import EMAIL, PHONE, find_channels
 from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url, same_site
-from audit.models import Element, PageSnapshot, SiteSnapshot
+from audit.models import Element, PageSnapshot, Reason, SiteSnapshot, reason
 from audit.news import is_news_item, is_news_page, is_news_url
 from audit.service_page import presents_as_service, qualifying_decoy, service_page_terms, service_terms
-from audit.text import find_terms
+from audit.text import as_written, find_terms
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Findings:
     service_pages: list[Match] = field(default_factory=list)  # pages whose headings name it
     deeper: list[Match] = field(default_factory=list)  # links naming the service on depth-1 pages
     mentions: list[Match] = field(default_factory=list)  # text naming the service on pages <= 2 deep
-    rejected: list[tuple[Match, str]] = field(default_factory=list)  # decoys, with the reason
+    rejected: list[tuple[Match, Reason]] = field(default_factory=list)  # decoys, with the reason
 
     @property
     def front_page(self) -> list[Match]:
@@ -47,22 +47,22 @@ class Findings:
 
 
 _service_terms = service_terms
-NEWS_REASON = "a news item that mentions the service"
-NEWS_URL_REASON = "a news item that mentions the service (by its address)"
+NEWS_REASON = "decoy.news"
+NEWS_URL_REASON = "decoy.news_url"
 
 
-def decoy_reason(text: str, href: str, page: PageSnapshot, vocab: Vocabulary, element: Element | None = None) -> str:
-    """Why a mention of the service is not the municipality's general service, or ''."""
+def decoy_reason(text: str, href: str, page: PageSnapshot, vocab: Vocabulary, element: Element | None = None) -> Reason | None:
+    """Why a mention of the service is not the municipality's general service, or None."""
     decoy = qualifying_decoy(text, vocab)
     if decoy:
-        return f"names a different service ({decoy})"
+        return reason("decoy.other_service", word=as_written(text, (decoy,))[0])
     if href and href.startswith("http") and not same_site(href, page.final_url):
-        return "leads to another organisation's site"
+        return reason("decoy.other_site", url=href)
     if href and is_news_url(href, vocab):
-        return NEWS_URL_REASON
+        return reason(NEWS_URL_REASON)
     if element is not None and is_news_item(element):
-        return NEWS_REASON
-    return ""
+        return reason(NEWS_REASON)
+    return None
 
 
 def _pages_by_url(site: SiteSnapshot) -> dict[str, PageSnapshot]:
@@ -141,16 +141,16 @@ def _classify_home_element(
         if not terms:
             terms, how = _service_terms(el.name, vocab), "accessible name"
         if terms:
-            reason = decoy_reason(label, el.href, home, vocab, el)
+            why = decoy_reason(label, el.href, home, vocab, el)
             match = Match(home, el, terms, how, target)
-            if reason:
-                found.rejected.append((match, reason))
+            if why:
+                found.rejected.append((match, why))
             else:
                 found.entries.append(match)
             return
         brand = _brand_terms(el, target, vocab) if target is not None else ()
         if target is not None and brand:
-            found.entries.append(Match(home, el, (el.text or el.name, *brand), "brand", target))
+            found.entries.append(Match(home, el, brand, "brand", target))
             return
         if target is not None and find_terms(label, vocab.terms("contact_link"), whole_word=True):
             found.contact_routes.append(Match(home, el, find_terms(label, vocab.terms("contact_link"), whole_word=True), "contact link", target))
@@ -158,8 +158,8 @@ def _classify_home_element(
     if el.kind == "block":
         terms = _service_terms(el.text, vocab)
         if terms and _reachable(el.text, vocab):
-            reason = decoy_reason(el.text, "", home, vocab, el)
-            if reason:
-                found.rejected.append((Match(home, el, terms, "block"), reason))
+            why = decoy_reason(el.text, "", home, vocab, el)
+            if why:
+                found.rejected.append((Match(home, el, terms, "block"), why))
             else:
                 found.blocks.append(Match(home, el, terms, "block"))

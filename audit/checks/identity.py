@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from audit.criteria import Criteria
-from audit.models import SiteSnapshot
-from audit.text import find_terms, fold
+from audit.models import Reason, SiteSnapshot, reason
+from audit.text import as_written, find_terms, fold
 
 _GENERIC = frozenset({
     "kommun", "kommune", "kommunen", "kunta", "kaupunki", "stad", "herred", "municipality", "city", "town",
@@ -52,13 +52,14 @@ def names_municipality(site: SiteSnapshot) -> bool:
     return False
 
 
-def foreign_site(site: SiteSnapshot, criteria: Criteria) -> str:
-    """Why the homepage is not the municipality's own site, or ''."""
+def foreign_site(site: SiteSnapshot, criteria: Criteria) -> Reason | None:
+    """Why the homepage is not the municipality's own site, or None."""
     home = site.homepage
     vocab = criteria.for_country(site.municipality.country).vocabulary
-    parked = find_terms(f"{home.title} {home.text[:5000]}", vocab.terms("not_municipal"))
+    text = f"{home.title} {home.text[:5000]}"
+    parked = find_terms(text, vocab.terms("not_municipal"))
     if parked:
-        return f"the homepage is a parked, for-sale or hosting provider's default page (\"{parked[0]}\")"
+        return reason("failure.parked", words=list(as_written(text, parked[:1])))
     if not names_municipality(site):
-        return f"no page of the site names the municipality ({site.municipality.name})"
-    return ""
+        return reason("failure.never_named", name=site.municipality.name)
+    return None

@@ -7,9 +7,9 @@ from audit.checks.findings import Findings
 from audit.checks.people import Person, names_in, people_in
 from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url
-from audit.models import CheckResult, Element, Evidence, PageSnapshot, SiteSnapshot, Verdict
+from audit.models import CheckResult, Element, Evidence, PageSnapshot, SiteSnapshot, Verdict, reason
 from audit.service_page import service_page_terms
-from audit.text import find_terms, fold
+from audit.text import as_written, find_terms, fold
 
 _REGIONS_SKIPPED = ("header", "nav", "footer")
 
@@ -78,25 +78,34 @@ def _below(upper: Element, lower: Element) -> bool:
 
 
 def _evidence(page: PageSnapshot, person: Person, criteria: Criteria, note: str) -> Evidence:
-    ev = page_evidence(page, criteria, around=person.name, matched=(person.role,), note=note)
-    return Evidence(**{**ev.__dict__, "text": person.text[:300]})
+    ev = page_evidence(page, criteria, around=person.name, matched=(person.role,), note=reason(note))
+    return Evidence(**{**ev.__dict__, "text": person.text[:300], "matched": as_written(person.text, (person.role,))})
+
+
+def _role(person: Person) -> str:
+    """The role as the site wrote it ("Enhetschef", not the folded "enhetschef")."""
+    return as_written(person.text, (person.role,))[0]
 
 
 def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResult:
     pages = _pages_to_read(site, found)
     if not pages:
-        return CheckResult(Verdict.FAIL, "No service page was found where a responsible person could be named.")
+        return CheckResult(Verdict.FAIL, reason("person.no_service_page"))
     unclear: list[tuple[PageSnapshot, Person]] = []
     staff: list[tuple[PageSnapshot, Person]] = []
     for page, ties in pages:
         for person in _people(page, ties, site, criteria):
             if person.kind == "responsible":
-                return CheckResult(Verdict.PASS, f"{person.name} is named with the role \"{person.role}\".", (_evidence(page, person, criteria, "responsible person"),))
+                ev = _evidence(page, person, criteria, "note.person.responsible")
+                return CheckResult(Verdict.PASS, reason("person.responsible", name=person.name, role=_role(person)), (ev,))
             (unclear if person.kind == "unclear" else staff).append((page, person))
     if unclear:
         page, person = unclear[0]
-        return CheckResult(Verdict.NEEDS_REVIEW, f"{person.name} is named as \"{person.role}\"; whether this person is responsible for the service needs review.", (_evidence(page, person, criteria, "unclear role"),))
+        ev = _evidence(page, person, criteria, "note.person.unclear")
+        return CheckResult(Verdict.NEEDS_REVIEW, reason("person.unclear", name=person.name, role=_role(person)), (ev,), None,
+                           reason("doubt.unclear_role"))
     if staff:
         page, person = staff[0]
-        return CheckResult(Verdict.FAIL, f"Only staff without responsibility are named ({person.name}, {person.role}).", (_evidence(page, person, criteria, "staff, not responsible"),))
-    return CheckResult(Verdict.FAIL, f"No person responsible for the service is named on the {len(pages)} service page(s) read.")
+        ev = _evidence(page, person, criteria, "note.person.staff")
+        return CheckResult(Verdict.FAIL, reason("person.staff_only", name=person.name, role=_role(person)), (ev,))
+    return CheckResult(Verdict.FAIL, reason("person.none", pages=len(pages)))

@@ -22,7 +22,10 @@ _COLLECT_JS = (Path(__file__).parents[1] / "collect.js").read_text(encoding="utf
 
 def collector_args(vocab: Vocabulary, *, links_only: bool) -> dict[str, Any]:
     """The collector's arguments: its vocabulary comes from criteria.yaml, like every word."""
-    return {"linksOnly": links_only, "newsWords": list(vocab.news_heading)}
+    return {
+        "linksOnly": links_only, "newsWords": list(vocab.news_heading), "newsClass": list(vocab.news_class),
+        "notNewsClass": list(vocab.not_news_class), "months": list(vocab.month_name),
+    }
 
 
 async def collect(page: Page, vocab: Vocabulary, *, links_only: bool = False) -> dict[str, Any]:

@@ -53,7 +53,7 @@ async def close_consent(page: Page, vocab: Vocabulary) -> ConsentAction | None:
     """
     for frame in page.frames:
         try:
-            candidates: list[dict[str, Any]] = await bounded(frame.evaluate(_CONSENT_JS, {}), 3.0) or []
+            candidates: list[dict[str, Any]] = await bounded(frame.evaluate(_CONSENT_JS, {"markers": list(vocab.consent_marker)}), 3.0) or []
         except PlaywrightError:
             continue  # a frame detached or still loading
         try:

@@ -21,7 +21,7 @@ from audit.crawl_types import CrawlOptions
 from audit.crawler.policy import HostPacer, SitePolicy
 from audit.crawler.pool import browser_gone
 from audit.failures import classify_exception, classify_response
-from audit.models import SiteStatus
+from audit.models import Reason, SiteStatus, reason
 
 # Main-frame navigations (with a URL seen twice) after which a homepage counts as a redirect loop.
 _LOOP_HOPS = 3
@@ -52,7 +52,7 @@ class Refused:
     """The homepage could not be assessed, and why."""
 
     status: SiteStatus
-    detail: str
+    why: Reason
     http_status: int | None = None
     attempts: int = 1
     final_url: str = ""
@@ -61,13 +61,13 @@ class Refused:
 @dataclass(frozen=True)
 class _Verdict:
     status: SiteStatus
-    detail: str
+    why: Reason
     http_status: int | None
     retry_after: float | None  # seconds to wait before trying again; None: no retry
 
 
 # Assessable from what arrived: the body was still trickling in at the time limit.
-_PARTIAL = _Verdict(SiteStatus.OK, "partial", None, None)
+_PARTIAL = _Verdict(SiteStatus.OK, reason("partial"), None, None)
 
 
 def redirect_chain(resp: Response | None) -> tuple[str, ...]:
@@ -83,8 +83,9 @@ def redirect_chain(resp: Response | None) -> tuple[str, ...]:
 class Navigator:
     """Drives one tab of one site's crawl."""
 
-    def __init__(self, page: Page, options: CrawlOptions, pacer: HostPacer, policy: SitePolicy) -> None:
+    def __init__(self, page: Page, options: CrawlOptions, pacer: HostPacer, policy: SitePolicy, challenge_titles: tuple[str, ...] = ()) -> None:
         self.page, self.options, self.pacer, self.policy = page, options, pacer, policy
+        self.challenge_titles = challenge_titles
         self._document: Response | None = None
         self._hops: list[str] = []
         self._watch_hops = True
@@ -148,7 +149,7 @@ class Navigator:
                 break
             if verdict.retry_after is None or attempts > self.options.retries:
                 final = self.page.url if self.page.url != "about:blank" else ""
-                return Refused(verdict.status, verdict.detail, verdict.http_status, attempts, final)
+                return Refused(verdict.status, verdict.why, verdict.http_status, attempts, final)
             await asyncio.sleep(min(verdict.retry_after, self.options.retry_after_cap_s))
         self._watch_hops = False
         # A meta refresh or script redirect leaves the final URL different from the response's.
@@ -156,7 +157,7 @@ class Navigator:
         chain = redirect_chain(resp) + client_hop
         hop = self.policy.private_hop(chain)
         if hop:
-            return Refused(SiteStatus.PRIVATE_NETWORK, f"redirected to a non-public address ({hop})", attempts=attempts)
+            return Refused(SiteStatus.PRIVATE_NETWORK, reason("failure.private_redirect", url=hop), attempts=attempts)
         return Opened(resp, chain, attempts, partial)
 
     async def _judge(self, resp: Response | None, error: str | None) -> _Verdict | None:
@@ -164,13 +165,13 @@ class Navigator:
         if error is not None:
             return await self._judge_error(error)
         if self.policy.guarded and self.policy.blocked:
-            return _Verdict(SiteStatus.PRIVATE_NETWORK, f"navigation to a non-public address was refused ({self.policy.blocked[0]})", None, None)
+            return _Verdict(SiteStatus.PRIVATE_NETWORK, reason("failure.private_request", url=self.policy.blocked[0]), None, None)
         if resp is None:
-            return _Verdict(SiteStatus.EMPTY_PAGE, "the browser received no response", None, None)
+            return _Verdict(SiteStatus.EMPTY_PAGE, reason("failure.no_response"), None, None)
         title = ""
         with contextlib.suppress(PlaywrightError):
             title = await bounded(self.page.title(), 2.0) or ""
-        early = classify_response(resp.status, await resp.all_headers(), title, self.options.max_bytes)
+        early = classify_response(resp.status, await resp.all_headers(), title, self.options.max_bytes, self.challenge_titles)
         if early is not None:
             return _Verdict(*early)
         return await self._judge_content(resp.status)
@@ -180,16 +181,16 @@ class Navigator:
             early = classify_response(self._document.status, await self._document.all_headers(), "", self.options.max_bytes)
             if early is not None:
                 return _Verdict(*early)
-        status, detail, retry = classify_exception(error)
+        status, why, retry = classify_exception(error)
         if status is SiteStatus.TIMEOUT and self._document is not None:
             # The server answered but the page never finished: either a trickling body
             # (assess what arrived, flagged partial) or a script that never yields.
             links = await self._count(self._LINKS_JS)
             if links is None:
-                return _Verdict(SiteStatus.PAGE_HUNG, "the page's scripts kept the browser busy and it never answered", self._document.status, None)
+                return _Verdict(SiteStatus.PAGE_HUNG, reason("failure.scripts_busy"), self._document.status, None)
             if links >= _PARTIAL_LINKS:
                 return _PARTIAL
-        return _Verdict(status, detail, None, 2.0 if retry else None)
+        return _Verdict(status, why, None, 2.0 if retry else None)
 
     async def _still_moving(self) -> None:
         """A page that navigated again after loading is a client redirect under way: give it up to
@@ -203,7 +204,7 @@ class Navigator:
                 return
 
     async def _judge_content(self, http_status: int) -> _Verdict | None:
-        loop = _Verdict(SiteStatus.REDIRECT_LOOP, "the homepage keeps sending the browser on by meta refresh or script", http_status, None)
+        loop = _Verdict(SiteStatus.REDIRECT_LOOP, reason("failure.client_redirect_loop"), http_status, None)
         await self._still_moving()
         if self._client_loop():
             return loop
@@ -212,12 +213,12 @@ class Navigator:
             await self._await_client_redirect()
             measured = await self._content_size()
         if measured is None:
-            return _Verdict(SiteStatus.PAGE_HUNG, "the page did not answer", None, None)
+            return _Verdict(SiteStatus.PAGE_HUNG, reason("failure.no_answer"), None, None)
         if self._client_loop():
             return loop
         text_len, links = measured
         if text_len < 20 and links == 0:
-            return _Verdict(SiteStatus.EMPTY_PAGE, "the homepage rendered no text and no links", http_status, None)
+            return _Verdict(SiteStatus.EMPTY_PAGE, reason("failure.empty_page"), http_status, None)
         return None
 
     _SIZE_JS = "() => [(document.body ? document.body.innerText.trim().length : 0), document.links.length + document.querySelectorAll('frame,iframe').length]"

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Route
 
 from audit.crawl_types import CrawlOptions
-from audit.netguard import private_reason
+from audit.netguard import private_address, private_reason
 from audit.robots import Robots, fetch_robots
 
 
@@ -53,12 +53,11 @@ class SitePolicy:
     def guarded(self) -> bool:
         return not self.options.allow_private_network
 
-    async def homepage_refusal(self, url: str) -> str | None:
-        """Why the homepage itself must not be opened (a private address), or None."""
+    async def homepage_refusal(self, url: str) -> tuple[str, str] | None:
+        """(host, address) when the homepage itself must not be opened (a private address), or None."""
         if not self.guarded:
             return None
-        reason = await asyncio.to_thread(private_reason, url)
-        return f"{reason}; use --allow-private-network to permit it" if reason else None
+        return await asyncio.to_thread(private_address, url)
 
     async def guard_request(self, route: Route) -> None:
         """Request interception: sub-resources and navigations to private addresses are aborted."""

@@ -13,7 +13,8 @@ from audit.crawler.pool import BrowserPool, browser_gone, interrupt_handler
 from audit.crawler.site import SiteCrawler, now
 from audit.criteria import Criteria
 from audit.errors import Interrupted
-from audit.models import CrawlFailure, Municipality, SiteStatus
+from audit.messages import render
+from audit.models import CrawlFailure, Municipality, SiteStatus, reason
 
 
 async def crawl_sites(
@@ -87,12 +88,13 @@ async def _attempt(pool: BrowserPool, crawler: SiteCrawler, options: CrawlOption
         browser = await pool.browser()
         return await asyncio.wait_for(crawler.run(browser), timeout=options.site_timeout_s)
     except TimeoutError:
-        detail = f"the site did not finish within {options.site_timeout_s:.0f} s (hard limit)"
-        return Captured(CrawlFailure(muni, SiteStatus.PAGE_HUNG, detail, url=muni.url, started_at=crawler.started_at, finished_at=now(), attempts=attempt))
+        why = reason("failure.site_time_limit", seconds=round(options.site_timeout_s))
+        return Captured(CrawlFailure(muni, SiteStatus.PAGE_HUNG, render(why), url=muni.url, started_at=crawler.started_at, finished_at=now(), attempts=attempt, reason=why))
     except PlaywrightError as exc:
         return exc if browser_gone(exc) else _crash(muni, exc, attempts=attempt)
 
 
 def _crash(muni: Municipality, exc: PlaywrightError, *, attempts: int) -> Captured:
     message = str(exc).splitlines()[0] if str(exc) else repr(exc)
-    return Captured(CrawlFailure(muni, SiteStatus.BROWSER_CRASH, f"the browser failed on this site: {message}", url=muni.url, finished_at=now(), attempts=attempts))
+    why = reason("failure.browser", error=message[:200])
+    return Captured(CrawlFailure(muni, SiteStatus.BROWSER_CRASH, render(why), url=muni.url, finished_at=now(), attempts=attempts, reason=why))

@@ -22,7 +22,8 @@ from audit.crawler.policy import HostPacer, SitePolicy
 from audit.criteria import Criteria
 from audit.follow import FollowPlan, Step
 from audit.linkrank import same_site
-from audit.models import CrawlFailure, Municipality, PageSnapshot, SiteSnapshot, SiteStatus
+from audit.messages import render
+from audit.models import CrawlFailure, Municipality, PageSnapshot, Reason, SiteSnapshot, SiteStatus, reason
 
 _LOCALES = {"SE": "sv-SE", "NO": "nb-NO", "DK": "da-DK", "FI": "fi-FI"}
 
@@ -48,7 +49,7 @@ class SiteCrawler:
         self.pacer = pacer or HostPacer(options.per_host, options.host_delay_s)
         self.policy = SitePolicy(options)
         self.started_at = now()
-        self.captured = Captured(result=CrawlFailure(muni, SiteStatus.PAGE_HUNG, "not started"))
+        self.captured = Captured(result=CrawlFailure(muni, SiteStatus.PAGE_HUNG, "not started", reason=reason("failure.not_started")))
         self.recorder = Recorder(self.captured, f"snapshots/{muni.id}", self.criteria, options)
         self.flags: list[str] = []
 
@@ -67,17 +68,19 @@ class SiteCrawler:
                 await context.close()
         return self.captured
 
-    def _fail(self, status: SiteStatus, detail: str, **extra: Any) -> None:
-        self.captured.result = CrawlFailure(self.muni, status, detail, url=self.muni.url, started_at=self.started_at, finished_at=now(), **extra)
+    def _fail(self, status: SiteStatus, why: Reason, **extra: Any) -> None:
+        self.captured.result = CrawlFailure(
+            self.muni, status, render(why), url=self.muni.url, started_at=self.started_at, finished_at=now(), reason=why, **extra,
+        )
 
     async def _crawl(self, context: BrowserContext) -> None:
         if not await self._allowed():
             return
         page = await context.new_page()
-        navigator = Navigator(page, self.options, self.pacer, self.policy)
+        navigator = Navigator(page, self.options, self.pacer, self.policy, self.criteria.vocabulary.challenge_title)
         opened = await navigator.open_homepage(self.muni.url, self.criteria.settings.first_sight_ms)
         if not isinstance(opened, Opened):
-            self._fail(opened.status, opened.detail, http_status=opened.http_status, attempts=opened.attempts, final_url=opened.final_url)
+            self._fail(opened.status, opened.why, http_status=opened.http_status, attempts=opened.attempts, final_url=opened.final_url)
             return
         if opened.attempts > 1:
             self.flags.append(f"attempts:{opened.attempts}")
@@ -95,17 +98,17 @@ class SiteCrawler:
         """The homepage's address is public (or allowed) and robots.txt lets us in."""
         refusal = await self.policy.homepage_refusal(self.muni.url)
         if refusal:
-            self._fail(SiteStatus.PRIVATE_NETWORK, refusal)
+            self._fail(SiteStatus.PRIVATE_NETWORK, reason("failure.private_address", host=refusal[0], address=refusal[1]))
             return False
         if not self.options.obey_robots:
             return True
         robots = await self.policy.read_robots(self.muni.url)
         if robots.refused_hop:
-            self._fail(SiteStatus.PRIVATE_NETWORK, f"robots.txt redirected to a non-public address ({robots.refused_hop})")
+            self._fail(SiteStatus.PRIVATE_NETWORK, reason("failure.robots_private", url=robots.refused_hop))
         elif robots.unreachable:
-            self._fail(SiteStatus.ROBOTS_DISALLOWED, f"robots.txt answered HTTP {robots.status}; RFC 9309 says to assume the site is disallowed")
+            self._fail(SiteStatus.ROBOTS_DISALLOWED, reason("failure.robots_unavailable", http=robots.status))
         elif not robots.allows(self.muni.url):
-            self._fail(SiteStatus.ROBOTS_DISALLOWED, "robots.txt disallows the homepage for this crawler")
+            self._fail(SiteStatus.ROBOTS_DISALLOWED, reason("failure.robots_disallowed"))
         else:
             return True
         return False

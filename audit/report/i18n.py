@@ -1,4 +1,4 @@
-"""Interface strings of the report in sv, nb, da, fi and en, loaded from ``i18n.yaml``.
+"""Interface strings of the report in sv, nb, nn, da, fi and en, loaded from ``i18n.yaml``.
 
 Every language must define every key with the same ``{placeholders}``; :func:`load_strings`
 refuses a file that does not, so a page can never show a missing or half-translated label.
@@ -17,10 +17,10 @@ import yaml
 
 from audit.errors import AuditError
 
-LANGUAGES = ("sv", "nb", "da", "fi", "en")
+LANGUAGES = ("sv", "nb", "nn", "da", "fi", "en")
 DEFAULT_LANGUAGE = "en"
-# Written Norwegian has two standards; the report is only translated into Bokmål.
-_ALIASES = {"nn": "nb", "no": "nb"}
+# "no" (Norwegian without a written standard) is read as Bokmål; Nynorsk is "nn".
+_ALIASES = {"no": "nb"}
 
 
 @dataclass(frozen=True)

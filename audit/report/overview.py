@@ -8,7 +8,8 @@ from statistics import mean
 
 from markupsafe import Markup
 
-from audit.models import CriterionOutcome, SiteResult, Verdict
+from audit.messages import render, word
+from audit.models import CriterionOutcome, SiteResult, Verdict, reason
 from audit.report import charts
 from audit.report.compare import Change
 from audit.report.i18n import Strings
@@ -144,7 +145,7 @@ def build_overview(
 def mark_for_key(key: str, t: Strings) -> Mark:
     """A legend entry: exactly the mark a cell with that verdict shows."""
     verdict = {"pass": Verdict.PASS, "needs_review": Verdict.NEEDS_REVIEW}.get(key, Verdict.FAIL)
-    return mark_for(CriterionOutcome("", verdict, "", provisional=key == "awaiting"), t)
+    return mark_for(CriterionOutcome("", verdict, reason(""), provisional=key == "awaiting"), t)
 
 
 def _row(
@@ -178,9 +179,9 @@ def _other(site: SiteResult, t: Strings, pages: Mapping[str, str]) -> OtherRow:
         id=clean_text(site.municipality.id, 64),
         name=site_name(site),
         region=clean_text(site.municipality.region) or t("region_unknown"),
-        status=t(f"status_{status}"),
-        detail=clean_text(site.detail),
-        hint=t(f"hint_{status}"),
+        status=word(f"status.{status}", t.lang),
+        detail=clean_text(render(site.reason, t.lang) if site.reason else site.detail),
+        hint=word(f"fix.{status}", t.lang),
         phone=clean_text(site.municipality.switchboard_phone, 64) or t("no_phone"),
         url=link(site.homepage_url or site.municipality.url),
         page=pages.get(site.municipality.id),

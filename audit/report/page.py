@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from audit.models import Box, CriterionOutcome, Evidence, SiteResult, Source, Verdict
+from audit.messages import render, word
+from audit.models import Box, CriterionOutcome, Evidence, SiteResult, Source, Verdict, reason
 from audit.report.compare import Change
 from audit.report.i18n import Strings
 from audit.report.safety import clean_text
@@ -105,10 +106,11 @@ def _facts(site: SiteResult, run: Run, t: Strings) -> tuple[Fact, ...]:
         facts.append(Fact(t("muni_final_url"), final.text, final.href))
     if not site.assessed:
         status = site.status.value
+        detail = render(site.reason, t.lang) if site.reason else site.detail
         facts += [
-            Fact(t("col_status"), t(f"status_{status}")),
-            Fact(t("col_reason"), clean_text(site.detail) or t("none")),
-            Fact(t("col_todo"), t(f"hint_{status}")),
+            Fact(t("col_status"), word(f"status.{status}", t.lang)),
+            Fact(t("col_reason"), clean_text(detail) or t("none")),
+            Fact(t("col_todo"), word(f"fix.{status}", t.lang)),
         ]
         return tuple(facts)
     if site.awaiting_phone_check:
@@ -144,7 +146,7 @@ def _criterion(
         short=criterion.short,
         question=criterion.question,
         mark=mark,
-        reason=clean_text(outcome.reason) if outcome else t("none"),
+        reason=clean_text(_reason_text(outcome, t.lang)) if outcome else t("none"),
         source=_source(outcome, t),
         provenance=_provenance(outcome, t) if outcome else (),
         evidence=tuple(_evidence(site, ev, t, numbers, screen) for ev in outcome.evidence)
@@ -152,6 +154,14 @@ def _criterion(
         else (),
         advice=criterion.advice if outcome and outcome.verdict is Verdict.FAIL else "",
     )
+
+
+def _reason_text(outcome: CriterionOutcome, lang: str) -> str:
+    """The reason, and for a verdict that needs review, why it was not trusted."""
+    text = render(outcome.reason, lang)
+    if outcome.doubt is not None:
+        text = f"{text} {render(reason('doubt', why=outcome.doubt.nested()), lang)}"
+    return text
 
 
 def _source(outcome: CriterionOutcome | None, t: Strings) -> str:
@@ -210,7 +220,9 @@ def _evidence(
     if ev.matched:
         facts.append(Fact(t("ev_matched"), ", ".join(clean_text(m, 80) for m in ev.matched)))
     if ev.note:
-        facts.append(Fact(t("ev_note"), clean_text(ev.note)))
+        facts.append(Fact(t("ev_note"), clean_text(render(ev.note, t.lang))))
+    if ev.phone:
+        facts.append(Fact(t("ev_phone"), clean_text(render(ev.phone, t.lang))))
     number = numbers.get(box_key(ev.box)) if ev.box and on_homepage(site, ev) else None
     note = t("ev_box", n=number) if number is not None else ""
     return EvidenceView(tuple(facts), clean_text(ev.snippet), note)
