@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from audit.criteria import default_criteria_path, load_criteria
 from audit.failures import classify_exception, classify_response, explain
 from audit.messages import render
 from audit.models import Reason, SiteStatus
 
 MAX = 5_000_000
+TITLES = load_criteria(default_criteria_path()).vocabulary.challenge_title
 
 
 @pytest.mark.parametrize(
@@ -65,8 +67,9 @@ def test_cloudflare_challenge_header_is_blocked() -> None:
 
 @pytest.mark.parametrize("title", ["Just a moment...", "Attention Required! | Cloudflare", "DDoS-Guard"])
 def test_challenge_title_on_200_is_blocked(title: str) -> None:
-    got = classify_response(200, {"content-type": "text/html"}, title, MAX)
+    got = classify_response(200, {"content-type": "text/html"}, title, MAX, TITLES)
     assert got is not None and got[0] is SiteStatus.BLOCKED and got[2] == 200
+    assert classify_response(200, {"content-type": "text/html"}, title, MAX) is None  # the titles are vocabulary
 
 
 def test_403_from_cloudflare_without_challenge_is_blocked() -> None:
