@@ -19,7 +19,8 @@ from audit.text import fold
 
 CRITERION_IDS = ("entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person")
 LANGUAGES = ("sv", "nb", "nn", "da", "fi", "en")
-UI_LANGUAGES = ("sv", "nb", "da", "fi", "en")
+# Criterion texts must exist in every report language, so a report never mixes two languages.
+UI_LANGUAGES = ("sv", "nb", "nn", "da", "fi", "en")
 SOURCES = ("automatic", "automatic_or_phone", "phone")
 MAX_BYTES = 1_000_000
 
@@ -334,6 +335,9 @@ def _texts(name: str, where: str, raw: Any, problems: list[Problem]) -> dict[str
             problems.append(Problem(name, "must be non-empty text", field=f"{where}.{lang}"))
         else:
             out[str(lang)] = text.strip()
+    for lang in UI_LANGUAGES:
+        if lang not in raw:
+            problems.append(Problem(name, "missing language", field=f"{where}.{lang}"))
     return out
 
 

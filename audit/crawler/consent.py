@@ -40,6 +40,9 @@ def least_consent_choice(candidates: list[dict[str, Any]], vocab: Vocabulary) ->
     for tier in vocab.consent_least:
         for cand in banners:
             label = fold(cand["text"])
+            # Never a control that gives consent ("Acceptera alla"), whatever else its label says.
+            if find_terms(label, vocab.consent_accept, whole_word=True):
+                continue
             if any(label == w or label.startswith(w + " ") or w in label for w in tier):
                 return cand
     return None
