@@ -16,7 +16,7 @@ from audit.messages import LANGUAGES, messages, render
 from audit.models import SiteStatus
 
 AUDIT = Path(__file__).resolve().parents[1] / "audit"
-SOURCES = [p for p in AUDIT.rglob("*.py")] + [p for p in AUDIT.rglob("*.js")]
+SOURCES = list(AUDIT.rglob("*.py")) + list(AUDIT.rglob("*.js"))
 CODE = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES)
 TEMPLATES = "\n".join(p.read_text(encoding="utf-8") for p in (AUDIT / "report" / "templates").glob("*.html"))
 
@@ -29,9 +29,7 @@ _DYNAMIC = {
 
 
 def _literal_codes() -> set[str]:
-    return set(re.findall(r"""reason\(\s*["']([a-z_][a-z_.]*)["']""", CODE)) | {
-        m for m in re.findall(r"""["']((?:front|note|person|help|doubt|entry|decoy|easy|failure|phone|obstacle)\.[a-z_.]+)["']""", CODE)
-    }
+    return set(re.findall(r"""reason\(\s*["']([a-z_][a-z_.]*)["']""", CODE)) | set(re.findall(r"""["']((?:front|note|person|help|doubt|entry|decoy|easy|failure|phone|obstacle)\.[a-z_.]+)["']""", CODE))
 
 
 def _used_codes() -> set[str]:
