@@ -7,7 +7,6 @@ unusable run folder (one readable line); 2 usage error; 3 ``audit check`` scored
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from collections import Counter
@@ -23,10 +22,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from typer.core import TyperGroup
 
 from audit import __version__
+from audit.config import RunConfig
 from audit.criteria import Criteria, default_criteria_path, load_criteria
 from audit.errors import AuditError, Interrupted
-from audit.models import CrawlFailure, Municipality, SiteSnapshot
-from audit.runfolder import RunKind, claimed, require_run
+from audit.models import CrawlFailure, SiteSnapshot
+from audit.runfolder import RunKind, check_owned, claimed, require_run
 
 
 class _AuditGroup(TyperGroup):
@@ -57,21 +57,28 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False)
 
+ListArg = Annotated[Path, typer.Argument(help="CSV with id,name,country,region,url.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Run folder to write.")]
+RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by 'audit run' or 'audit crawl'.")]
 CriteriaOpt = Annotated[Path | None, typer.Option("--criteria", help="criteria.yaml to use (default: the bundled rubric).")]
 ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Sites crawled at once.")]
 PrivateOpt = Annotated[bool, typer.Option("--allow-private-network", help="Allow loopback and private addresses (for sites you host yourself).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 PhoneOpt = Annotated[Path | None, typer.Option("--phone-checks", help="Researchers' phone-check CSV.")]
 OverridesOpt = Annotated[Path | None, typer.Option("--overrides", help="CSV of researcher overrides (who, when, why).")]
-LangOpt = Annotated[str | None, typer.Option("--lang", help="Report language: sv, nb, da, fi or en (default: from the list's country).")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Report language: sv, nb, nn, da, fi or en (default: from the list's country).")]
 RobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not obey robots.txt (recorded in the run's metadata).")]
 UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="User-Agent to send (default names the tool and its contact URL).")]
+PageTimeoutOpt = Annotated[float, typer.Option("--page-timeout", min=1, max=300, help="Seconds a page may take to load.")]
+SiteTimeoutOpt = Annotated[float, typer.Option("--site-timeout", min=5, max=3600, help="Seconds one site may take in all (hard limit).")]
 ResumeOpt = Annotated[bool, typer.Option("--resume", help="Finish an interrupted run in --out; finished sites are kept.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="Where to crawl: 'local' (this process) or 'ray' (a Ray cluster; pip install '.\\[ray]').")]
 AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster address (HEAD:6379); default starts a local Ray.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=1024, help="Ray actors (one browser each), each crawling --concurrency sites.")]
 CompareOpt = Annotated[Path | None, typer.Option("--compare", help="A previous run folder to show changes against.")]
+PublisherOpt = Annotated[str, typer.Option("--publisher", help="Who publishes the report (shown in its title).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 3 when any site could not be assessed.")]
 
 
 def main() -> None:
@@ -85,15 +92,6 @@ def main() -> None:
 
 def _criteria(path: Path | None) -> Criteria:
     return load_criteria(path or default_criteria_path())
-
-
-def _crawl_options(concurrency: int, allow_private: bool, ignore_robots: bool, user_agent: str | None) -> Any:
-    from audit.crawl_types import CrawlOptions, default_user_agent
-
-    return CrawlOptions(
-        concurrency=concurrency, allow_private_network=allow_private, obey_robots=not ignore_robots,
-        user_agent=user_agent or default_user_agent(),
-    )
 
 
 @contextmanager
@@ -119,69 +117,18 @@ def _progress(total: int, quiet: bool) -> Iterator[Any]:
         yield advance
 
 
-def _run_meta(muni_file: Path, criteria: Criteria, options: Any, municipalities: list[Municipality]) -> dict[str, Any]:
-    from audit.municipalities import sniff_language
+def execute(config: RunConfig, quiet: bool) -> dict[str, Any] | None:
+    """Run ``config`` through the pipeline, with a progress bar and messages on stderr."""
+    from audit.pipeline import execute as run_pipeline
 
-    return {
-        "tool_version": __version__, "rubric_version": criteria.rubric_version,
-        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "municipality_file": str(muni_file), "criteria_file": criteria.path,
-        "language": sniff_language(municipalities), "municipality_count": len(municipalities),
-        "settings": {
-            "concurrency": options.concurrency, "viewport": list(criteria.settings.viewport),
-            "max_depth": criteria.settings.max_depth, "obey_robots": options.obey_robots,
-            "robots_override": not options.obey_robots, "allow_private_network": options.allow_private_network,
-            "user_agent": options.user_agent, "page_timeout_s": options.page_timeout_s,
-            "site_timeout_s": options.site_timeout_s,
-        },
-    }
+    def notify(message: str) -> None:
+        if not quiet:
+            err.print(message, markup=False)
 
-
-def _do_crawl(
-    muni_file: Path, out: Path, criteria: Criteria, options: Any, *, resume: bool, quiet: bool,
-    engine: str = "local", address: str | None = None, workers: int = 2, kind: RunKind = RunKind.RUN,
-) -> list[Municipality]:
-    from audit.municipalities import load_municipalities
-    from audit.pipeline import crawl, prepare_run_dir
-
-    _check_engine(engine)
-    municipalities = load_municipalities(muni_file)
-    todo = prepare_run_dir(out, municipalities, _run_meta(muni_file, criteria, options, municipalities), resume=resume, kind=kind)
-    if not quiet and resume:
-        err.print(f"resuming: {len(municipalities) - len(todo)} site(s) already done, {len(todo)} to go")
-    with _progress(len(todo), quiet) as advance:
-        crawl(out, todo, criteria, options, advance, engine=engine, address=address, workers=workers)
-    return municipalities
-
-
-def _check_engine(engine: str) -> None:
-    if engine not in ("local", "ray"):
-        raise AuditError(f"unknown engine {engine!r}: use 'local' or 'ray'")
-
-
-def _check_report_options(lang: str | None, compare: Path | None) -> None:
-    """Options used only at the end of a run are checked before its first request."""
-    from audit.pipeline import load_results
-    from audit.report.i18n import resolve_language
-
-    if lang is not None:
-        resolve_language(lang, None)
-    if compare is not None:
-        load_results(compare)
-
-
-def _do_score(out: Path, criteria: Criteria, phone: Path | None, overrides: Path | None) -> dict[str, Any]:
-    from audit.archive import load_municipalities_of_run
-    from audit.overrides import load_overrides
-    from audit.phone_checks import load_phone_checks
-    from audit.pipeline import score
-
-    ids = {m.id for m in load_municipalities_of_run(out)}
-    # Inputs are validated before anything is written, so a bad file costs nothing collected.
-    phone_rows = load_phone_checks(phone, ids) if phone else None
-    override_rows = load_overrides(overrides, ids, criteria.ids) if overrides else None
-    extra = {"phone_check_file": str(phone) if phone else None, "overrides_file": str(overrides) if overrides else None}
-    return score(out, criteria, phone_checks=phone_rows, overrides=override_rows, extra_run=extra)
+    results = run_pipeline(config, lambda total: _progress(total, quiet), notify)
+    if results is not None:
+        _summary(results, quiet)
+    return results
 
 
 def _summary(results: dict[str, Any], quiet: bool) -> None:
@@ -201,8 +148,10 @@ def _summary(results: dict[str, Any], quiet: bool) -> None:
             err.print(f"re-check pass: {len(recheck['sites'])} blocked or unreachable site(s) tried again, {recovered} recovered")
         waiting = sum(1 for r in ok if r.get("awaiting_phone_check"))
         review = sum(1 for r in ok if r.get("needs_review"))
+        verdicts = sum(1 for r in ok for o in r["outcomes"] if o["verdict"] == "needs_review")
         if waiting or review:
             err.print(f"provisional: {waiting} awaiting a phone check, {review} need review")
+        err.print(f"needs review: {verdicts} of {len(ok) * len(results['criteria'])} verdicts")
 
 
 def _emit(results: dict[str, Any], as_json: bool) -> None:
@@ -210,126 +159,74 @@ def _emit(results: dict[str, Any], as_json: bool) -> None:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
 
 
-@app.command()
-def run(
-    municipalities: Annotated[Path, typer.Argument(help="CSV with id,name,country,region,url.")],
-    out: Annotated[Path, typer.Option("--out", help="Run folder to write.")],
-    phone_checks: PhoneOpt = None,
-    overrides: OverridesOpt = None,
-    criteria: CriteriaOpt = None,
-    concurrency: ConcurrencyOpt = 4,
-    allow_private_network: PrivateOpt = False,
-    ignore_robots: RobotsOpt = False,
-    user_agent: UserAgentOpt = None,
-    resume: ResumeOpt = False,
-    engine: EngineOpt = "local",
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
-    lang: LangOpt = None,
-    compare: CompareOpt = None,
-    as_json: JsonOpt = False,
-    quiet: QuietOpt = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit 3 when any site could not be assessed.")] = False,
-) -> None:
-    """Run every stage: crawl, archive, score, report.
+def _crawl_command(*, report: bool) -> Any:
+    """``audit run`` and ``audit crawl``: one signature, declared once."""
 
-    Usage: audit run municipalities.csv --out reports/2026-11 --phone-checks calls.csv
-    """
-    crit = _criteria(criteria)
-    # Validate every input and option before spending an hour crawling.
-    _preflight(municipalities, phone_checks, overrides, crit)
-    _check_engine(engine)
-    _check_report_options(lang, compare)
-    options = _crawl_options(concurrency, allow_private_network, ignore_robots, user_agent)
-    with claimed(out, RunKind.RUN):
-        _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet, engine=engine, address=address, workers=workers)
-        results = _finish(out, crit, phone_checks, overrides, lang, compare, quiet)
-    _emit(results, as_json)
-    if strict and any(r["status"] != "ok" for r in results["results"]):
-        raise typer.Exit(3)
+    def command(
+        municipalities: ListArg, out: OutOpt, phone_checks: PhoneOpt = None, overrides: OverridesOpt = None,
+        criteria: CriteriaOpt = None, concurrency: ConcurrencyOpt = 4, allow_private_network: PrivateOpt = False,
+        ignore_robots: RobotsOpt = False, user_agent: UserAgentOpt = None, page_timeout: PageTimeoutOpt = 15.0,
+        site_timeout: SiteTimeoutOpt = 90.0, resume: ResumeOpt = False, engine: EngineOpt = "local",
+        address: AddressOpt = None, workers: WorkersOpt = 2, lang: LangOpt = None, compare: CompareOpt = None,
+        publisher: PublisherOpt = "", as_json: JsonOpt = False, quiet: QuietOpt = False, strict: StrictOpt = False,
+    ) -> None:
+        from audit.crawl_types import CrawlOptions, default_user_agent
+
+        options = CrawlOptions(
+            concurrency=concurrency, allow_private_network=allow_private_network, obey_robots=not ignore_robots,
+            user_agent=user_agent or default_user_agent(), page_timeout_s=page_timeout, site_timeout_s=site_timeout,
+        )
+        config = RunConfig(
+            municipalities, out, _criteria(criteria), options, resume=resume, engine=engine, address=address,
+            workers=workers, phone_checks=phone_checks, overrides=overrides, lang=lang, compare=compare,
+            report=report, publisher=publisher,
+        )
+        results = execute(config, quiet)
+        if results is None:
+            return
+        _emit(results, as_json)
+        if strict and any(r["status"] != "ok" for r in results["results"]):
+            raise typer.Exit(3)
+
+    return command
 
 
-def _preflight(muni_file: Path, phone: Path | None, overrides: Path | None, crit: Criteria) -> None:
-    from audit.municipalities import load_municipalities
-    from audit.overrides import load_overrides
-    from audit.phone_checks import load_phone_checks
+app.command("run", help="""Run every stage: crawl, archive, score, report.
 
-    ids = {m.id for m in load_municipalities(muni_file)}
-    if phone:
-        load_phone_checks(phone, ids)
-    if overrides:
-        load_overrides(overrides, ids, crit.ids)
+Usage: audit run municipalities.csv --out reports/2026-11 --phone-checks calls.csv""")(_crawl_command(report=True))
+app.command("crawl", help="""Crawl and archive only (stages 1-2); score and report later with 'audit score' and 'audit report'.
 
+Takes the same options as 'audit run' (those of scoring and the report are checked, then kept for later).
 
-def _finish(out: Path, crit: Criteria, phone: Path | None, overrides: Path | None, lang: str | None, compare: Path | None, quiet: bool) -> dict[str, Any]:
-    from audit.pipeline import report
-
-    results = _do_score(out, crit, phone, overrides)
-    index = report(out, results, lang=lang, compare=compare)
-    _summary(results, quiet)
-    if not quiet:
-        err.print(f"report: {index}")
-    return results
-
-
-@app.command("crawl")
-def crawl_cmd(
-    municipalities: Annotated[Path, typer.Argument(help="CSV with id,name,country,region,url.")],
-    out: Annotated[Path, typer.Option("--out", help="Run folder to write.")],
-    criteria: CriteriaOpt = None,
-    concurrency: ConcurrencyOpt = 4,
-    allow_private_network: PrivateOpt = False,
-    ignore_robots: RobotsOpt = False,
-    user_agent: UserAgentOpt = None,
-    resume: ResumeOpt = False,
-    engine: EngineOpt = "local",
-    address: AddressOpt = None,
-    workers: WorkersOpt = 2,
-    quiet: QuietOpt = False,
-) -> None:
-    """Crawl and archive only (stages 1-2); score later with 'audit score'.
-
-    Usage: audit crawl municipalities.csv --out reports/2026-11
-    """
-    crit = _criteria(criteria)
-    options = _crawl_options(concurrency, allow_private_network, ignore_robots, user_agent)
-    with claimed(out, RunKind.RUN):
-        _do_crawl(municipalities, out, crit, options, resume=resume, quiet=quiet, engine=engine, address=address, workers=workers)
+Usage: audit crawl municipalities.csv --out reports/2026-11""")(_crawl_command(report=False))
 
 
 @app.command("score")
 def score_cmd(
-    run_dir: Annotated[Path, typer.Argument(help="A run folder written by 'audit crawl' or 'audit run'.")],
-    phone_checks: PhoneOpt = None,
-    overrides: OverridesOpt = None,
-    criteria: CriteriaOpt = None,
-    as_json: JsonOpt = False,
-    quiet: QuietOpt = False,
+    run_dir: RunDirArg, phone_checks: PhoneOpt = None, overrides: OverridesOpt = None, criteria: CriteriaOpt = None,
+    as_json: JsonOpt = False, quiet: QuietOpt = False,
 ) -> None:
     """Re-score an archived run from its snapshots (never re-crawls) and write results.json.
 
     Usage: audit score reports/2026-11 --phone-checks calls.csv
     """
+    from audit.pipeline import score_run
+
     with claimed(run_dir):
-        results = _do_score(run_dir, _criteria(criteria), phone_checks, overrides)
+        results = score_run(run_dir, _criteria(criteria), phone_checks, overrides)
     _summary(results, quiet)
     _emit(results, as_json)
 
 
 @app.command("report")
-def report_cmd(
-    run_dir: Annotated[Path, typer.Argument(help="A scored run folder.")],
-    lang: LangOpt = None,
-    compare: CompareOpt = None,
-    quiet: QuietOpt = False,
-) -> None:
+def report_cmd(run_dir: RunDirArg, lang: LangOpt = None, compare: CompareOpt = None, quiet: QuietOpt = False) -> None:
     """Render index.html and the exports from results.json alone.
 
     Usage: audit report reports/2026-11 --lang sv --compare reports/2025-11
     """
-    from audit.pipeline import load_results, report
+    from audit.pipeline import check_report_options, load_results, report
 
-    _check_report_options(lang, compare)
+    check_report_options(lang, compare)
     with claimed(run_dir):
         index = report(run_dir, load_results(run_dir), lang=lang, compare=compare)
     if not quiet:
@@ -338,7 +235,7 @@ def report_cmd(
 
 @app.command("call-list")
 def call_list_cmd(
-    run_dir: Annotated[Path, typer.Argument(help="A scored run folder.")],
+    run_dir: RunDirArg,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV to write (default RUN_DIR/call_list.csv).")] = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -346,8 +243,7 @@ def call_list_cmd(
 
     Usage: audit call-list reports/2026-11
     """
-    from audit.csvio import write_csv
-    from audit.pipeline import call_list, load_results
+    from audit.pipeline import load_results, write_call_list
 
     target = output or run_dir / "call_list.csv"
     if target.is_dir():
@@ -355,11 +251,9 @@ def call_list_cmd(
     if not target.parent.is_dir():
         raise AuditError(f"cannot write {target}: the folder {target.parent} does not exist")
     require_run(run_dir)
-    rows = call_list(load_results(run_dir))
-    header = ["municipality_id", "name", "region", "switchboard_phone", "url", "checked_on", "responsible_person_named", "person_name", "role", "caller", "notes"]
-    write_csv(target, header, ([r["id"], r["name"], r["region"], r["switchboard_phone"], r["url"], "", "", "", "", "", ""] for r in rows))
+    count = write_call_list(load_results(run_dir), target)
     if not quiet:
-        err.print(f"{len(rows)} municipality(ies) to call: {target}")
+        err.print(f"{count} municipality(ies) to call: {target}")
 
 
 @app.command("check")
@@ -368,7 +262,7 @@ def check_cmd(
     name: Annotated[str, typer.Option("--name", help="The municipality's name.")] = "",
     country: Annotated[str, typer.Option("--country", help="SE, NO, DK or FI: sets the language of the advice.")] = "SE",
     min_score: Annotated[int, typer.Option("--min-score", min=0, max=5, help="Exit 3 when the score is below this.")] = 0,
-    out: Annotated[Path | None, typer.Option("--out", help="Keep the run folder here (default: a temporary folder).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Keep the run folder (and a report) here (default: a temporary folder).")] = None,
     criteria: CriteriaOpt = None,
     allow_private_network: PrivateOpt = False,
     ignore_robots: RobotsOpt = False,
@@ -379,11 +273,12 @@ def check_cmd(
 
     Usage: audit check https://www.example.se --name "Example kommun" --min-score 4
     """
+    from audit.crawl_types import CrawlOptions
     from audit.selfcheck import run_self_check
 
-    _check_report_options(lang, None)
-    with claimed(out, RunKind.CHECK) if out is not None else contextlib.nullcontext():
-        code = run_self_check(url, name=name, country=country, min_score=min_score, out=out, criteria=_criteria(criteria), options=_crawl_options(1, allow_private_network, ignore_robots, None), lang=lang, as_json=as_json, console=err)
+    options = CrawlOptions(concurrency=1, allow_private_network=allow_private_network, obey_robots=not ignore_robots)
+    code = run_self_check(url, name=name, country=country, min_score=min_score, out=out, criteria=_criteria(criteria),
+                          options=options, lang=lang, as_json=as_json, console=err)
     raise typer.Exit(code)
 
 
@@ -397,10 +292,13 @@ def demo_cmd(
 
     Usage: audit demo --out reports/demo
     """
-    from audit.demo import run_demo
+    from audit.demo import demo_config, serve_demo
 
-    with claimed(out, RunKind.DEMO):
-        run_demo(out, concurrency=concurrency, quiet=quiet, console=err, finish=_finish, crawl=_do_crawl, crawl_options=_crawl_options, criteria=_criteria(None))
+    check_owned(out, RunKind.DEMO)  # before serving anything
+    with serve_demo() as (listing, port):
+        if not quiet:
+            err.print(f"serving the demo municipalities on http://*.localhost:{port}/")
+        execute(demo_config(listing, out, _criteria(None), concurrency), quiet)
 
 
 @app.command("calibrate")
@@ -421,34 +319,41 @@ def calibrate_cmd(
            audit calibrate reports/demo calibration/demo/labels.csv
            audit calibrate RUN_DIR --freeze-to calibration/batch1
     """
-    from audit.calibrate import EXPECTED, calibrate, calibrate_set, figures, format_report, freeze, is_set
-    from audit.pipeline import load_results
+    from audit.calibrate import format_report
 
     if recrawl:
         from audit.calibrate import recrawl as recrawl_set
 
-        count = recrawl_set(target, _criteria(criteria))
-        err.print(f"crawled and froze {count} site(s) into {target}")
+        err.print(f"crawled and froze {recrawl_set(target, _criteria(criteria))} site(s) into {target}")
     if freeze_to is not None:
-        count = freeze(target, freeze_to)
-        err.print(f"froze {count} site(s) into {freeze_to}")
+        from audit.calibrate import freeze
+
+        err.print(f"froze {freeze(target, freeze_to)} site(s) into {freeze_to}")
         if not (freeze_to / "labels.csv").is_file():
             return
         target = freeze_to
-    if is_set(target):
-        report_data = calibrate_set(target, _criteria(criteria))
-        if record:
-            from audit.archive import write_json_atomic
-
-            write_json_atomic(target / EXPECTED, figures(report_data))
-    elif labels is not None:
-        report_data = calibrate(load_results(target), labels)
-    else:
-        raise AuditError(f"{target} is not a labelled set (labels.csv and snapshots.json.gz); give a LABELS file for a run folder")
+    report_data = _calibration(target, labels, _criteria(criteria), record)
     if as_json:
         sys.stdout.write(json.dumps(report_data, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(format_report(report_data))
+
+
+def _calibration(target: Path, labels: Path | None, crit: Criteria, record: bool) -> dict[str, Any]:
+    """The figures of a labelled set (stored as its floor with ``record``) or of a run against labels."""
+    from audit.calibrate import EXPECTED, calibrate, calibrate_set, figures, is_set
+    from audit.pipeline import load_results
+
+    if is_set(target):
+        report_data = calibrate_set(target, crit)
+        if record:
+            from audit.atomic import write_text_atomic
+
+            write_text_atomic(target / EXPECTED, json.dumps(figures(report_data), indent=1) + "\n")
+        return report_data
+    if labels is None:
+        raise AuditError(f"{target} is not a labelled set (labels.csv and snapshots.json.gz); give a LABELS file for a run folder")
+    return calibrate(load_results(target), labels)
 
 
 @app.command("version")

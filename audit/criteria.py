@@ -393,14 +393,34 @@ def _word_list(name: str, where: str, raw: Any, problems: list[Problem]) -> tupl
     return tuple(words)
 
 
+# Plain word lists of the vocabulary (one list for every language), by key.
+_SINGLE_LISTS = (
+    "news_path", "news_heading", "brand_hint", "browse_first", "browse_never", "person_page_hint",
+    "challenge_title", "street_suffix", "time_range_word", "news_class", "not_news_class", "month_name",
+)
+
+
 def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabulary | None:
-    keys = set(_PER_LANGUAGE) | {"channels", "news_path", "news_heading", "brand_hint", "browse_first", "browse_never", "person_page_hint", "challenge_title",
-                                  "street_suffix", "time_range_word", "news_class", "not_news_class", "month_name", "consent"}
+    keys = set(_PER_LANGUAGE) | set(_SINGLE_LISTS) | {"channels", "consent"}
     if not isinstance(raw, dict):
         problems.append(Problem(name, "must be a mapping", field="vocabulary"))
         return None
     _unknown_and_missing(name, "vocabulary.", raw, keys, keys, problems)
-    per_language: dict[str, dict[str, tuple[str, ...]]] = {}
+    consent = raw.get("consent")
+    if not isinstance(consent, dict):
+        problems.append(Problem(name, "must be a mapping", field="vocabulary.consent"))
+        return None
+    lists: dict[str, Any] = {key: _word_list(name, f"vocabulary.{key}", raw.get(key), problems) for key in _SINGLE_LISTS}
+    return Vocabulary(
+        per_language=_per_language(name, raw, problems),
+        channels=_channels(name, raw.get("channels"), problems),
+        **lists,
+        **_consent(name, consent, problems),
+    )
+
+
+def _per_language(name: str, raw: dict[str, Any], problems: list[Problem]) -> dict[str, dict[str, tuple[str, ...]]]:
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
     for kind in _PER_LANGUAGE:
         langs = raw.get(kind)
         if not isinstance(langs, dict):
@@ -411,55 +431,37 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
         for lang in LANGUAGES:
             if lang not in langs:
                 problems.append(Problem(name, "missing language", field=f"vocabulary.{kind}.{lang}"))
-        per_language[kind] = {
+        out[kind] = {
             str(lang): _word_list(name, f"vocabulary.{kind}.{lang}", words, problems)
             for lang, words in langs.items()
             if lang in LANGUAGES
         }
-    channels_raw = raw.get("channels")
-    channels: dict[str, tuple[str, ...]] = {}
-    if isinstance(channels_raw, dict):
-        _unknown_and_missing(name, "vocabulary.channels.", channels_raw, set(_CHANNELS), set(_CHANNELS), problems)
-        channels = {
-            c: _word_list(name, f"vocabulary.channels.{c}", channels_raw.get(c), problems) for c in _CHANNELS
-        }
-    else:
+    return out
+
+
+def _channels(name: str, raw: Any, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
         problems.append(Problem(name, "must be a mapping of channel lists", field="vocabulary.channels"))
-    consent = raw.get("consent")
-    if not isinstance(consent, dict):
-        problems.append(Problem(name, "must be a mapping", field="vocabulary.consent"))
-        return None
-    consent_keys = {"banner", "marker", "least_consent", "accept"}
-    _unknown_and_missing(name, "vocabulary.consent.", consent, consent_keys, consent_keys, problems)
+        return {}
+    _unknown_and_missing(name, "vocabulary.channels.", raw, set(_CHANNELS), set(_CHANNELS), problems)
+    return {c: _word_list(name, f"vocabulary.channels.{c}", raw.get(c), problems) for c in _CHANNELS}
+
+
+def _consent(name: str, consent: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    keys = {"banner", "marker", "least_consent", "accept"}
+    _unknown_and_missing(name, "vocabulary.consent.", consent, keys, keys, problems)
     least_raw = consent.get("least_consent")
     least: tuple[tuple[str, ...], ...] = ()
     if isinstance(least_raw, list):
-        least = tuple(
-            _word_list(name, f"vocabulary.consent.least_consent[{i}]", tier, problems)
-            for i, tier in enumerate(least_raw)
-        )
+        least = tuple(_word_list(name, f"vocabulary.consent.least_consent[{i}]", tier, problems) for i, tier in enumerate(least_raw))
     else:
         problems.append(Problem(name, "must be a list of word lists", field="vocabulary.consent.least_consent"))
-    return Vocabulary(
-        per_language=per_language,
-        channels=channels,
-        news_path=_word_list(name, "vocabulary.news_path", raw.get("news_path"), problems),
-        news_heading=_word_list(name, "vocabulary.news_heading", raw.get("news_heading"), problems),
-        brand_hint=_word_list(name, "vocabulary.brand_hint", raw.get("brand_hint"), problems),
-        browse_first=_word_list(name, "vocabulary.browse_first", raw.get("browse_first"), problems),
-        browse_never=_word_list(name, "vocabulary.browse_never", raw.get("browse_never"), problems),
-        person_page_hint=_word_list(name, "vocabulary.person_page_hint", raw.get("person_page_hint"), problems),
-        challenge_title=_word_list(name, "vocabulary.challenge_title", raw.get("challenge_title"), problems),
-        street_suffix=_word_list(name, "vocabulary.street_suffix", raw.get("street_suffix"), problems),
-        time_range_word=_word_list(name, "vocabulary.time_range_word", raw.get("time_range_word"), problems),
-        news_class=_word_list(name, "vocabulary.news_class", raw.get("news_class"), problems),
-        not_news_class=_word_list(name, "vocabulary.not_news_class", raw.get("not_news_class"), problems),
-        month_name=_word_list(name, "vocabulary.month_name", raw.get("month_name"), problems),
-        consent_banner=_word_list(name, "vocabulary.consent.banner", consent.get("banner"), problems),
-        consent_marker=_word_list(name, "vocabulary.consent.marker", consent.get("marker"), problems),
-        consent_least=least,
-        consent_accept=_word_list(name, "vocabulary.consent.accept", consent.get("accept"), problems),
-    )
+    return {
+        "consent_banner": _word_list(name, "vocabulary.consent.banner", consent.get("banner"), problems),
+        "consent_marker": _word_list(name, "vocabulary.consent.marker", consent.get("marker"), problems),
+        "consent_least": least,
+        "consent_accept": _word_list(name, "vocabulary.consent.accept", consent.get("accept"), problems),
+    }
 
 
 def default_criteria_path() -> Path:

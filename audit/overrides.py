@@ -70,20 +70,23 @@ def load_overrides(
     for line, row in rows:
         override, found = _parse_row(file, line, row, (known, criteria), latest)
         key = (row["municipality_id"], row["criterion"])
-        if key in first_line:
-            message = (
-                f"municipality {key[0]} has two overrides of '{key[1]}', "
-                f"lines {first_line[key]} and {line}; keep one"
-            )
-            found.append(Problem(file, message, line, "criterion"))
-        elif all(key):
-            first_line[key] = line
+        found += _repeated(file, line, key, first_line)
         problems.extend(found)
         if override is not None and not found:
             overrides[key] = override
     if problems:
         raise InputError(problems)
     return overrides
+
+
+def _repeated(file: str, line: int, key: Key, first_line: dict[Key, int]) -> list[Problem]:
+    """A problem when (id, criterion) was overridden on an earlier line; else remember this line."""
+    if key in first_line:
+        message = f"municipality {key[0]} has two overrides of '{key[1]}', lines {first_line[key]} and {line}; keep one"
+        return [Problem(file, message, line, "criterion")]
+    if all(key):
+        first_line[key] = line
+    return []
 
 
 def parse_verdict(text: str) -> Verdict | None:

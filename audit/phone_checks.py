@@ -68,21 +68,23 @@ def load_phone_checks(
     for line, row in rows:
         check, found = _parse_row(file, line, row, known, limit)
         municipality_id = row["municipality_id"]
-        if municipality_id in first_line:
-            first = first_line[municipality_id]
-            message = (
-                f"municipality {municipality_id} has two rows, lines {first} and {line}; "
-                "keep one"
-            )
-            found.append(Problem(file, message, line, "municipality_id"))
-        elif municipality_id:
-            first_line[municipality_id] = line
+        found += _repeated(file, line, municipality_id, first_line)
         problems.extend(found)
         if check is not None and not found:
             checks[municipality_id] = check
     if problems:
         raise InputError(problems)
     return checks
+
+
+def _repeated(file: str, line: int, municipality_id: str, first_line: dict[str, int]) -> list[Problem]:
+    """A problem when the municipality had a row already; else remember this line."""
+    if municipality_id in first_line:
+        message = f"municipality {municipality_id} has two rows, lines {first_line[municipality_id]} and {line}; keep one"
+        return [Problem(file, message, line, "municipality_id")]
+    if municipality_id:
+        first_line[municipality_id] = line
+    return []
 
 
 def parse_yes_no(text: str) -> bool | None:

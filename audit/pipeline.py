@@ -1,15 +1,18 @@
-"""Compose the stages over a run folder: crawl -> archive -> score -> report.
+"""The one orchestrator: compose the stages over a run folder, crawl -> archive -> score -> report.
 
-Each function reads what the previous stage wrote to disk, so a run can stop after any stage and
-be resumed, and re-scoring never touches the network.
+:func:`execute` runs a :class:`~audit.config.RunConfig` from start to end (the CLI, the demo and a
+self-check all call it). Each stage reads what the previous one wrote to disk, so a run can stop
+after any stage and be resumed, and re-scoring never touches the network.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,17 +32,109 @@ from audit.archive import (
 )
 from audit.checks import run_checks
 from audit.checks.identity import foreign_site
+from audit.config import ENGINES, RunConfig
 from audit.criteria import Criteria
 from audit.errors import AuditError, Interrupted
 from audit.messages import render
 from audit.models import CrawlFailure, Municipality, Reason, SiteResult, SiteSnapshot, SiteStatus, to_jsonable
-from audit.runfolder import TOOL, RunKind, check_owned, list_changes, list_digest
+from audit.runfolder import TOOL, RunKind, check_owned, claimed, list_changes, list_digest
 from audit.scoring import not_assessed, rank, ranked_order, score_site
 
 RESULTS_SCHEMA_VERSION = 2  # 2: reasons are codes with parameters (messages.yaml)
 # Failures worth one more try at the end of a run: they often lift after a while.
 RECHECK = (SiteStatus.BLOCKED, SiteStatus.RATE_LIMITED, SiteStatus.TIMEOUT, SiteStatus.CONNECT_ERROR)
 Progress = Callable[[SiteSnapshot | CrawlFailure], None]
+# Opens a progress display for N sites and yields the function to call per finished site.
+ProgressFactory = Callable[[int], AbstractContextManager[Progress]]
+Notify = Callable[[str], None]
+
+
+@contextlib.contextmanager
+def _no_progress(_total: int) -> Iterator[Progress]:
+    yield lambda _site: None
+
+
+def check_config(config: RunConfig) -> list[Municipality]:
+    """Every input and option, checked before the first request: the list, the phone-check and
+    override files, the engine, the report language and the run to compare with."""
+    from audit.municipalities import load_municipalities
+    from audit.overrides import load_overrides
+    from audit.phone_checks import load_phone_checks
+
+    municipalities = load_municipalities(config.municipalities)
+    ids = {m.id for m in municipalities}
+    if config.phone_checks:
+        load_phone_checks(config.phone_checks, ids)
+    if config.overrides:
+        load_overrides(config.overrides, ids, config.criteria.ids)
+    if config.engine not in ENGINES:
+        raise AuditError(f"unknown engine {config.engine!r}: use {' or '.join(repr(e) for e in ENGINES)}")
+    check_report_options(config.lang, config.compare)
+    return municipalities
+
+
+def check_report_options(lang: str | None, compare: Path | None) -> None:
+    """Options used only at the end of a run are checked before its first request."""
+    from audit.report.i18n import resolve_language
+
+    if lang is not None:
+        resolve_language(lang, None)
+    if compare is not None:
+        load_results(compare)
+
+
+def run_meta(config: RunConfig, municipalities: list[Municipality]) -> dict[str, Any]:
+    """What run.json records of the run's settings (no machine paths beyond the file names)."""
+    from audit.municipalities import sniff_language
+
+    options, criteria = config.crawl, config.criteria
+    return {
+        "tool_version": __version__, "rubric_version": criteria.rubric_version,
+        "started_at": _now(), "municipality_file": config.municipalities.name,
+        "criteria_file": Path(criteria.path).name if criteria.path else "",
+        "language": config.lang or sniff_language(municipalities), "municipality_count": len(municipalities),
+        "publisher": config.publisher,
+        "settings": {
+            "concurrency": options.concurrency, "viewport": list(criteria.settings.viewport),
+            "max_depth": criteria.settings.max_depth, "obey_robots": options.obey_robots,
+            "robots_override": not options.obey_robots, "allow_private_network": options.allow_private_network,
+            "user_agent": options.user_agent, "page_timeout_s": options.page_timeout_s,
+            "site_timeout_s": options.site_timeout_s, "max_pages": options.max_pages,
+            "first_sight_ms": criteria.settings.first_sight_ms, "engine": config.engine,
+        },
+    }
+
+
+def execute(config: RunConfig, progress: ProgressFactory = _no_progress, notify: Notify = lambda _m: None) -> dict[str, Any] | None:
+    """Run ``config`` end to end; the results (None when it stops after the crawl).
+
+    Everything is checked first; the run folder is claimed (marked and locked) for the whole run.
+    """
+    municipalities = check_config(config)
+    with claimed(config.out, config.kind):
+        todo = prepare_run_dir(config.out, municipalities, run_meta(config, municipalities), resume=config.resume, kind=config.kind)
+        if config.resume:
+            notify(f"resuming: {len(municipalities) - len(todo)} site(s) already done, {len(todo)} to go")
+        with progress(len(todo)) as advance:
+            crawl(config.out, todo, config.criteria, config.crawl, advance, engine=config.engine, address=config.address, workers=config.workers)
+        if not config.report:
+            return None
+        results = score_run(config.out, config.criteria, config.phone_checks, config.overrides)
+        notify(f"report: {report(config.out, results, lang=config.lang, compare=config.compare)}")
+        return results
+
+
+def score_run(run_dir: Path, criteria: Criteria, phone: Path | None = None, overrides: Path | None = None) -> dict[str, Any]:
+    """Score an archived run with its phone-check and override files (validated before anything is written)."""
+    from audit.archive import load_municipalities_of_run
+    from audit.overrides import load_overrides
+    from audit.phone_checks import load_phone_checks
+
+    ids = {m.id for m in load_municipalities_of_run(run_dir)}
+    phone_rows = load_phone_checks(phone, ids) if phone else None
+    override_rows = load_overrides(overrides, ids, criteria.ids) if overrides else None
+    extra = {"phone_check_file": phone.name if phone else None, "overrides_file": overrides.name if overrides else None}
+    return score(run_dir, criteria, phone_checks=phone_rows, overrides=override_rows, extra_run=extra)
 
 
 def _now() -> str:
@@ -229,6 +324,16 @@ def report(run_dir: Path, results: dict[str, Any], *, lang: str | None = None, c
     previous = load_results(compare) if compare else None
     write_exports(run_dir, results)  # first, so the method page can link the data files
     return render_report(run_dir, results, lang=lang, compare=previous)
+
+
+def write_call_list(results: dict[str, Any], target: Path) -> int:
+    """Write the call list as a CSV a researcher fills in (the phone-check columns left empty)."""
+    from audit.csvio import write_csv
+
+    rows = call_list(results)
+    header = ["municipality_id", "name", "region", "switchboard_phone", "url", "checked_on", "responsible_person_named", "person_name", "role", "caller", "notes"]
+    write_csv(target, header, ([r["id"], r["name"], r["region"], r["switchboard_phone"], r["url"], "", "", "", "", "", ""] for r in rows))
+    return len(rows)
 
 
 def call_list(results: dict[str, Any]) -> list[dict[str, str]]:

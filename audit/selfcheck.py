@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from audit.config import RunConfig
 from audit.criteria import Criteria
-from audit.models import Municipality
 from audit.municipalities import language_for, url_problem
 from audit.runfolder import RunKind
 
@@ -21,21 +22,30 @@ def run_self_check(
     url: str, *, name: str, country: str, min_score: int, out: Path | None, criteria: Criteria,
     options: Any, lang: str | None, as_json: bool, console: Any,
 ) -> int:
-    """Crawl and score one site; print verdicts, evidence and advice; return the exit code."""
+    """Crawl and score one site; print verdicts, evidence and advice; return the exit code.
+
+    The site runs through the same pipeline as a nationwide run, as a one-row list in a folder of
+    its own kind (a self-check never mixes into a nationwide run); with ``out`` it keeps the folder
+    and writes the report there too.
+    """
     from audit.errors import AuditError
-    from audit.pipeline import crawl, prepare_run_dir, score
+    from audit.pipeline import execute
 
     problem = url_problem(url)
     if problem:
         raise AuditError(f"{url!r} is not a usable homepage URL: {problem}")
-    muni = Municipality(id="self", name=name or url, country=country.upper(), region="", url=url)
-    language = lang or language_for(muni.country)
+    country = country.upper()
+    language = lang or language_for(country)
     with tempfile.TemporaryDirectory(prefix="audit-check-") as tmp:
-        run_dir = out or Path(tmp)
-        meta = {"tool_version": "", "rubric_version": criteria.rubric_version, "language": language, "settings": {}}
-        todo = prepare_run_dir(run_dir, [muni], meta, resume=False, kind=RunKind.CHECK)
-        crawl(run_dir, todo, criteria, options)
-        results = score(run_dir, criteria)
+        listing = Path(tmp) / "site.csv"
+        with listing.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([["id", "name", "country", "region", "url"], ["self", name or url, country, "", url]])
+        config = RunConfig(listing, out or Path(tmp) / "run", criteria, options, kind=RunKind.CHECK, lang=language, report=out is not None)
+        results = execute(config)
+        if results is None:
+            from audit.pipeline import score_run
+
+            results = score_run(config.out, criteria)
     result = results["results"][0]
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")

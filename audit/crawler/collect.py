@@ -13,7 +13,7 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-from audit.crawler.navigation import bounded
+from audit.crawler.pool import bounded
 from audit.criteria import Vocabulary
 from audit.models import Box, Element, Heading, Overlay
 

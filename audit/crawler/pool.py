@@ -9,6 +9,7 @@ import shutil
 import signal
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from playwright.async_api import Browser, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
@@ -36,6 +37,14 @@ def find_chromium(explicit: str | None = None) -> str | None:
         if path:
             return path
     return None
+
+
+async def bounded(awaitable: Any, seconds: float) -> Any:
+    """Await an in-page call with a time limit: a frame whose navigation hangs never answers."""
+    try:
+        return await asyncio.wait_for(awaitable, timeout=seconds)
+    except TimeoutError:
+        return None
 
 
 def browser_gone(exc: BaseException) -> bool:

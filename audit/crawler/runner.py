@@ -33,40 +33,47 @@ async def crawl_sites(
     turn healthy sites into failures); :class:`~audit.errors.Interrupted` is raised. A second
     Ctrl-C exits immediately.
     """
-    semaphore = asyncio.Semaphore(max(1, options.concurrency))
-    pacer = HostPacer(options.per_host, options.host_delay_s)
-    done_lock = asyncio.Lock()
-    stop = asyncio.Event()
-
-    async def one(pool: BrowserPool, muni: Municipality) -> None:
-        async with pacer.slot(muni.url), semaphore:
-            if stop.is_set():
-                return
-            captured = await crawl_one(pool, muni, criteria, options, pacer)
-        if stop.is_set():
-            return  # never record what an interrupt may have spoiled
-        # Archiving (JSON, gzip, fsync) runs in a worker thread so the browser keeps being
-        # driven meanwhile; the lock keeps results arriving one at a time.
-        async with done_lock:
-            await asyncio.to_thread(on_done, captured)
-
-    async def everything() -> None:
-        async with BrowserPool(options.chromium, options.chromium_args) as pool:
-            await asyncio.gather(*(one(pool, m) for m in municipalities))
-
-    main = asyncio.ensure_future(everything())
+    crawl = _Crawl(criteria, options, on_done)
+    main = asyncio.ensure_future(crawl.everything(municipalities))
 
     def interrupt() -> None:
-        stop.set()
+        crawl.stop.set()
         main.cancel()
 
     with interrupt_handler(interrupt):
         try:
             await main
         except asyncio.CancelledError:
-            if stop.is_set():
+            if crawl.stop.is_set():
                 raise Interrupted() from None
             raise
+
+
+class _Crawl:
+    """The sites of one crawl: a few at a time, one host at a time, archived one by one."""
+
+    def __init__(self, criteria: Criteria, options: CrawlOptions, on_done: Callable[[Captured], None]) -> None:
+        self.criteria, self.options, self.on_done = criteria, options, on_done
+        self.semaphore = asyncio.Semaphore(max(1, options.concurrency))
+        self.pacer = HostPacer(options.per_host, options.host_delay_s)
+        self.done_lock = asyncio.Lock()
+        self.stop = asyncio.Event()
+
+    async def everything(self, municipalities: Sequence[Municipality]) -> None:
+        async with BrowserPool(self.options.chromium, self.options.chromium_args) as pool:
+            await asyncio.gather(*(self.one(pool, m) for m in municipalities))
+
+    async def one(self, pool: BrowserPool, muni: Municipality) -> None:
+        async with self.pacer.slot(muni.url), self.semaphore:
+            if self.stop.is_set():
+                return
+            captured = await crawl_one(pool, muni, self.criteria, self.options, self.pacer)
+        if self.stop.is_set():
+            return  # never record what an interrupt may have spoiled
+        # Archiving (JSON, gzip, fsync) runs in a worker thread so the browser keeps being
+        # driven meanwhile; the lock keeps results arriving one at a time.
+        async with self.done_lock:
+            await asyncio.to_thread(self.on_done, captured)
 
 
 async def crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer) -> Captured:

@@ -5,12 +5,15 @@ The same sites are the browser-test fixtures and part of the labelled calibratio
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import tempfile
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
+from audit.config import RunConfig
+from audit.crawl_types import CrawlOptions
+from audit.criteria import Criteria
 from audit.demo.server import DemoServer, free_closed_port
 from audit.runfolder import RunKind
 
@@ -33,17 +36,15 @@ def demo_ids(template: Path = MUNICIPALITIES) -> list[str]:
         return [row["id"] for row in csv.DictReader(fh)]
 
 
-def run_demo(
-    out: Path, *, concurrency: int, quiet: bool, console: Any, finish: Callable[..., dict[str, Any]],
-    crawl: Callable[..., Any], crawl_options: Callable[..., Any], criteria: Any,
-) -> dict[str, Any]:
-    """Serve the demo sites, crawl them, score with the bundled phone checks and write the report."""
+@contextlib.contextmanager
+def serve_demo() -> Iterator[tuple[Path, int]]:
+    """Serve the demo sites on 127.0.0.1; yield the municipality list (with the real port) and the port."""
     with DemoServer(SITES) as server, tempfile.TemporaryDirectory(prefix="audit-demo-") as tmp:
-        muni_file = materialise_list(MUNICIPALITIES, Path(tmp) / "demo_municipalities.csv", server.port, free_closed_port())
-        if not quiet:
-            console.print(f"serving {len(demo_ids())} demo municipalities on http://*.localhost:{server.port}/")
-        # The demo sites live on 127.0.0.1, so the private-network guard is lifted for them only.
-        # Each demo run starts afresh: a demo folder's earlier crawl is forgotten file by file.
-        options = crawl_options(concurrency, True, False, None)
-        crawl(muni_file, out, criteria, options, resume=False, quiet=quiet, kind=RunKind.DEMO)
-    return finish(out, criteria, PHONE_CHECKS, None, None, None, quiet)
+        yield materialise_list(MUNICIPALITIES, Path(tmp) / "demo_municipalities.csv", server.port, free_closed_port()), server.port
+
+
+def demo_config(listing: Path, out: Path, criteria: Criteria, concurrency: int = 4) -> RunConfig:
+    """The demo as a run: its own kind of folder (redone from scratch each time), its phone checks,
+    and the private-network guard lifted, since the demo sites live on 127.0.0.1."""
+    options = CrawlOptions(concurrency=concurrency, allow_private_network=True)
+    return RunConfig(listing, out, criteria, options, kind=RunKind.DEMO, phone_checks=PHONE_CHECKS)

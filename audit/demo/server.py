@@ -165,43 +165,48 @@ class _Handler(BaseHTTPRequestHandler):
             self._plain(HTTPStatus.NOT_FOUND, "Unknown site", send_body)
             return
         raw_path = unquote(urlsplit(self.path).path)
-        parts = [p for p in raw_path.split("/") if p not in ("", ".")]
-        if SETTINGS_FILE in parts:
-            self._plain(HTTPStatus.NOT_FOUND, "Not found", send_body)
-            return
         settings = _SiteSettings.load(site_dir).for_path(raw_path)
         if 300 <= settings.status < 400 and "Location" in settings.headers:
             self._redirect(settings, send_body)
             return
-        target = (site_dir.joinpath(*parts) if parts else site_dir).resolve()
-        if target != site_dir and not target.is_relative_to(site_dir):
-            self._plain(HTTPStatus.NOT_FOUND, "Not found", send_body)
-            return
-        if target.is_dir():
-            if not raw_path.endswith("/"):
-                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", raw_path + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            target = target / "index.html"
+        target = self._target(site_dir, raw_path)
+        if target is None:
+            return  # answered already (404 or a redirect to the slashed folder URL)
         if not target.is_file():
             self._plain(HTTPStatus.NOT_FOUND, "Not found", send_body)
             return
-        body = target.read_bytes()
         ctype = CONTENT_TYPES.get(target.suffix.lower(), "application/octet-stream")
+        if ctype == "text/html":
+            self._serve_html(target, site_dir, settings, send_body)
+        else:
+            self._send_file(HTTPStatus.OK, target.read_bytes(), ctype, settings, send_body)
+
+    def _target(self, site_dir: Path, raw_path: str) -> Path | None:
+        """The file a path names inside the site, or None once a 404 or a redirect was sent."""
+        parts = [p for p in raw_path.split("/") if p not in ("", ".")]
+        target = (site_dir.joinpath(*parts) if parts else site_dir).resolve()
+        if SETTINGS_FILE in parts or (target != site_dir and not target.is_relative_to(site_dir)):
+            self._plain(HTTPStatus.NOT_FOUND, "Not found", True)
+            return None
+        if target.is_dir() and not raw_path.endswith("/"):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", raw_path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        return target / "index.html" if target.is_dir() else target
+
+    def _serve_html(self, target: Path, site_dir: Path, settings: _SiteSettings, send_body: bool) -> None:
+        if settings.delay_ms:
+            time.sleep(settings.delay_ms / 1000)
+        if settings.limited_first and self.server.count_html_request(site_dir.name) <= settings.limited_first:
+            self._rate_limited(settings, send_body)
+            return
+        body = target.read_bytes().replace(b"{port}", str(self.server.server_address[1]).encode("ascii"))
+        self._send_file(HTTPStatus(settings.status), body, "text/html", settings, send_body)
+
+    def _send_file(self, status: HTTPStatus, body: bytes, ctype: str, settings: _SiteSettings, send_body: bool) -> None:
         is_html = ctype == "text/html"
-        status = HTTPStatus.OK
-        if is_html:
-            if settings.delay_ms:
-                time.sleep(settings.delay_ms / 1000)
-            if settings.limited_first and self.server.count_html_request(site_dir.name) <= settings.limited_first:
-                self._rate_limited(settings, send_body)
-                return
-            body = body.replace(
-                b"{port}", str(self.server.server_address[1]).encode("ascii")
-            )
-            status = HTTPStatus(settings.status)
         if ctype.startswith("text/") and settings.charset:
             ctype = f"{ctype}; charset={settings.charset}"
         self.send_response(status)

@@ -89,32 +89,12 @@ def render_report(
     layout = _layout(run, t)
     links = {mid: f"{PAGES_DIR}/{path.name}" for mid, path in pages.items()}
     previous_finished = _get(compare, "run", "finished_at") if compare is not None else None
-    overview = build_overview(run, t, links, changes, previous_finished)
     index = root / "index.html"
-    _render(
-        env,
-        "index.html",
-        index,
-        layout,
-        prefix="",
-        current="index",
-        view=overview,
-        criteria=run.criteria,
-        page_title=t("index_title"),
-    )
+    overview = build_overview(run, t, links, changes, previous_finished)
+    _render(env, "index.html", index, layout, prefix="", current="index", view=overview, criteria=run.criteria, page_title=t("index_title"))
     method = build_method(run, t, [_problem_text(p, t) for p in problems])
     data = [name for name in DATA_FILES if (root / name).is_file()]
-    _render(
-        env,
-        "method.html",
-        root / "method.html",
-        layout,
-        prefix="",
-        current="method",
-        view=method,
-        data_files=data,
-        page_title=t("method_title"),
-    )
+    _render(env, "method.html", root / "method.html", layout, prefix="", current="method", view=method, data_files=data, page_title=t("method_title"))
     _write_pages(env, run, layout, root, pages, changes)
     _copy_static(root)
     return index
