@@ -184,7 +184,9 @@ def load_site(run_dir: Path, muni_id: str) -> SiteSnapshot | CrawlFailure | None
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise AuditError(f"{path} is not a site record this version can read ({type(exc).__name__}: {exc})") from exc
     if found_id != muni_id:
-        raise AuditError(f"{path} is the record of municipality {found_id!r}, not {muni_id!r}; refusing a tampered or misplaced snapshot")
+        raise AuditError(
+            f"{path} is the record of municipality {found_id!r}, not {muni_id!r}; refusing a tampered or misplaced snapshot"
+        )
     return record
 
 

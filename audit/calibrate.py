@@ -75,25 +75,48 @@ def calibrate(results: dict[str, Any], labels_path: Path) -> dict[str, Any]:
     labels = load_labels(labels_path, criterion_ids)
     by_id = {r["municipality"]["id"]: r for r in results["results"]}
     unknown = sorted(set(labels) - set(by_id))
-    report: dict[str, Any] = {"sites_labelled": len(labels), "unlabelled_in_run": sorted(set(by_id) - set(labels)), "labels_not_in_run": unknown, "criteria": {}, "status": {}}
+    report: dict[str, Any] = {
+        "sites_labelled": len(labels),
+        "unlabelled_in_run": sorted(set(by_id) - set(labels)),
+        "labels_not_in_run": unknown,
+        "criteria": {},
+        "status": {},
+    }
     status_pairs = [(labels[i]["status"], by_id[i]["status"]) for i in labels if i in by_id]
     report["status"] = {
         "agreement": _ratio(sum(status_agrees(a, b) for a, b in status_pairs), len(status_pairs)),
-        "disagreements": [{"id": i, "label": labels[i]["status"], "tool": by_id[i]["status"], "detail": _detail(by_id[i])} for i in labels if i in by_id and not status_agrees(labels[i]["status"], by_id[i]["status"])],
+        "disagreements": [
+            {"id": i, "label": labels[i]["status"], "tool": by_id[i]["status"], "detail": _detail(by_id[i])}
+            for i in labels
+            if i in by_id and not status_agrees(labels[i]["status"], by_id[i]["status"])
+        ],
     }
-    compared = [(mid, label, by_id[mid]) for mid, label in labels.items() if mid in by_id and label["status"] == "ok" and by_id[mid]["status"] == "ok"]
+    compared = [
+        (mid, label, by_id[mid])
+        for mid, label in labels.items()
+        if mid in by_id and label["status"] == "ok" and by_id[mid]["status"] == "ok"
+    ]
     for cid in criterion_ids:
         report["criteria"][cid] = _criterion_figures(cid, compared)
-    report["silent_errors"] = [
-        {"criterion": cid, **d} for cid, c in report["criteria"].items() for d in c["disagreements"] if d["label"] in ("1", "0") and d["tool"] in ("1", "0")
-    ]
-    verdicts = [c["confusion"][h][t] for c in report["criteria"].values() for h in CATEGORIES for t in CATEGORIES]
-    reviews = sum(c["confusion"][h]["review"] for c in report["criteria"].values() for h in CATEGORIES)
-    report["review_share"] = _ratio(reviews, sum(verdicts))
-    report["reviews"] = reviews
-    report["verdicts"] = sum(verdicts)
+    report.update(_error_figures(report["criteria"]))
     report["exact_score"] = _exact_score(compared, criterion_ids)
     return report
+
+
+def _error_figures(criteria: dict[str, Any]) -> dict[str, Any]:
+    """Silent errors (confident verdicts against confident labels) and the share flagged for review."""
+    silent = [
+        {"criterion": cid, **d} for cid, c in criteria.items() for d in c["disagreements"]
+        if d["label"] in ("1", "0") and d["tool"] in ("1", "0")
+    ]  # fmt: skip
+    verdicts = sum(c["confusion"][h][t] for c in criteria.values() for h in CATEGORIES for t in CATEGORIES)
+    reviews = sum(c["confusion"][h]["review"] for c in criteria.values() for h in CATEGORIES)
+    return {
+        "silent_errors": silent,
+        "review_share": _ratio(reviews, verdicts),
+        "reviews": reviews,
+        "verdicts": verdicts,
+    }
 
 
 def _criterion_figures(cid: str, compared: list[tuple[str, dict[str, str], dict[str, Any]]]) -> dict[str, Any]:
@@ -105,11 +128,25 @@ def _criterion_figures(cid: str, compared: list[tuple[str, dict[str, str], dict[
         pairs.append((human, tool))
         if human != tool:
             ev = outcome["evidence"][0] if outcome["evidence"] else {}
-            disagreements.append({"id": mid, "name": result["municipality"]["name"], "label": human, "tool": tool, "reason": _reason_text(outcome), "evidence_url": ev.get("url", ""), "evidence_text": ev.get("text", ""), "note": label.get("notes", "")})
+            disagreements.append(
+                {
+                    "id": mid,
+                    "name": result["municipality"]["name"],
+                    "label": human,
+                    "tool": tool,
+                    "reason": _reason_text(outcome),
+                    "evidence_url": ev.get("url", ""),
+                    "evidence_text": ev.get("text", ""),
+                    "note": label.get("notes", ""),
+                }
+            )
     matrix = {h: {t: sum(1 for a, b in pairs if a == h and b == t) for t in CATEGORIES} for h in CATEGORIES}
     return {
-        "n": len(pairs), "agreement": _ratio(sum(a == b for a, b in pairs), len(pairs)),
-        "kappa": cohen_kappa(pairs), "confusion": matrix, "disagreements": disagreements,
+        "n": len(pairs),
+        "agreement": _ratio(sum(a == b for a, b in pairs), len(pairs)),
+        "kappa": cohen_kappa(pairs),
+        "confusion": matrix,
+        "disagreements": disagreements,
     }
 
 
@@ -128,7 +165,9 @@ def _reason_text(outcome: dict[str, Any]) -> str:
     return text
 
 
-def _exact_score(compared: list[tuple[str, dict[str, str], dict[str, Any]]], criterion_ids: tuple[str, ...]) -> dict[str, Any]:
+def _exact_score(
+    compared: list[tuple[str, dict[str, str], dict[str, Any]]], criterion_ids: tuple[str, ...]
+) -> dict[str, Any]:
     """Share of sites whose total score the tool got exactly (sites with a "review" label are left out)."""
     hits = total = 0
     for _mid, label, result in compared:
@@ -155,7 +194,9 @@ def format_report(report: dict[str, Any]) -> str:
     if exact:
         lines.append(f"exact score: {_pct(exact['share'])} of {exact['n']} sites")
     if "review_share" in report:
-        lines.append(f"needs review: {report['reviews']} of {report['verdicts']} verdicts ({_pct(report['review_share'])})")
+        lines.append(
+            f"needs review: {report['reviews']} of {report['verdicts']} verdicts ({_pct(report['review_share'])})"
+        )
         lines.append(f"silent errors: {len(report['silent_errors'])}")
     for d in report["status"]["disagreements"]:
         lines.append(f"  status {d['id']}: label {d['label']}, tool {d['tool']} ({d['detail']})")
@@ -171,7 +212,7 @@ def format_report(report: dict[str, Any]) -> str:
         for d in c["disagreements"]:
             lines.append(f"  DISAGREE {d['id']} {d['name']}: label {d['label']}, tool {d['tool']}: {d['reason']}")
             if d["evidence_text"] or d["evidence_url"]:
-                lines.append(f"    evidence: \"{d['evidence_text'][:120]}\" {d['evidence_url']}")
+                lines.append(f'    evidence: "{d["evidence_text"][:120]}" {d["evidence_url"]}')
     if report["labels_not_in_run"]:
         lines.append(f"\nlabels for ids not in the run: {', '.join(report['labels_not_in_run'])}")
     return "\n".join(lines) + "\n"
@@ -195,11 +236,13 @@ def freeze(run_dir: Path, set_dir: Path) -> int:
     frozen = {
         "tool_version": meta.get("tool_version", ""),
         "rubric_version": meta.get("rubric_version", ""),
-        "sites": [{"kind": "snapshot" if isinstance(s, SiteSnapshot) else "failure", "record": to_jsonable(s)} for s in sites],
+        "sites": [
+            {"kind": "snapshot" if isinstance(s, SiteSnapshot) else "failure", "record": to_jsonable(s)} for s in sites
+        ],
     }
     data = json.dumps(frozen, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     set_dir.mkdir(parents=True, exist_ok=True)
-    from audit.archive import write_bytes_atomic
+    from audit.atomic import write_bytes_atomic
 
     write_bytes_atomic(set_dir / SNAPSHOTS, gzip.compress(data, compresslevel=9, mtime=0))
     return len(sites)
@@ -213,10 +256,14 @@ def load_snapshots(set_dir: Path) -> list[Any]:
     try:
         frozen = json.loads(gzip.decompress(path.read_bytes()))
     except FileNotFoundError as exc:
-        raise AuditError(f"{path} is missing; freeze a crawl of the set first (audit calibrate RUN --freeze-to {set_dir})") from exc
+        raise AuditError(
+            f"{path} is missing; freeze a crawl of the set first (audit calibrate RUN --freeze-to {set_dir})"
+        ) from exc
     except (OSError, ValueError, EOFError) as exc:
         raise AuditError(f"{path} cannot be read: {exc}") from exc
-    return [from_jsonable(SiteSnapshot if s["kind"] == "snapshot" else CrawlFailure, s["record"]) for s in frozen["sites"]]
+    return [
+        from_jsonable(SiteSnapshot if s["kind"] == "snapshot" else CrawlFailure, s["record"]) for s in frozen["sites"]
+    ]
 
 
 def is_set(path: Path) -> bool:
@@ -314,4 +361,3 @@ def _site_folder(set_dir: Path, tmp: Path) -> Path:
     with tarfile.open(packed, "r:xz") as archive:
         archive.extractall(tmp / "packed", filter="data")  # no links, devices or paths outside tmp
     return tmp / "packed" / "sites"
-

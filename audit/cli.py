@@ -7,6 +7,7 @@ unusable run folder (one readable line); 2 usage error; 3 ``audit check`` scored
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from collections import Counter
@@ -41,10 +42,17 @@ class _AuditGroup(TyperGroup):
         except AuditError as exc:
             err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from exc
+        except BrokenPipeError:
+            raise typer.Exit(0) from None  # the reader of stdout went away (| head): nothing to say
         except OSError as exc:
             # A read-only run folder, a full disk, a path that is a folder: one line, not a traceback.
             where = f" {exc.filename}" if exc.filename else ""
-            err.print(f"error: cannot read or write{where}: {exc.strerror or exc}", markup=False, highlight=False, soft_wrap=True)
+            err.print(
+                f"error: cannot read or write{where}: {exc.strerror or exc}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(1) from exc
 
 
@@ -60,22 +68,52 @@ err = Console(stderr=True, highlight=False)
 ListArg = Annotated[Path, typer.Argument(help="CSV with id,name,country,region,url.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Run folder to write.")]
 RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by 'audit run' or 'audit crawl'.")]
-CriteriaOpt = Annotated[Path | None, typer.Option("--criteria", help="criteria.yaml to use (default: the bundled rubric).")]
+CriteriaOpt = Annotated[
+    Path | None, typer.Option("--criteria", help="criteria.yaml to use (default: the bundled rubric).")
+]
 ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Sites crawled at once.")]
-PrivateOpt = Annotated[bool, typer.Option("--allow-private-network", help="Allow loopback and private addresses (for sites you host yourself).")]
+PrivateOpt = Annotated[
+    bool,
+    typer.Option("--allow-private-network", help="Allow loopback and private addresses (for sites you host yourself)."),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 PhoneOpt = Annotated[Path | None, typer.Option("--phone-checks", help="Researchers' phone-check CSV.")]
 OverridesOpt = Annotated[Path | None, typer.Option("--overrides", help="CSV of researcher overrides (who, when, why).")]
-LangOpt = Annotated[str | None, typer.Option("--lang", help="Report language: sv, nb, nn, da, fi or en (default: from the list's country).")]
-RobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not obey robots.txt (recorded in the run's metadata).")]
-UserAgentOpt = Annotated[str | None, typer.Option("--user-agent", help="User-Agent to send (default names the tool and its contact URL).")]
-PageTimeoutOpt = Annotated[float, typer.Option("--page-timeout", min=1, max=300, help="Seconds a page may take to load.")]
-SiteTimeoutOpt = Annotated[float, typer.Option("--site-timeout", min=5, max=3600, help="Seconds one site may take in all (hard limit).")]
-ResumeOpt = Annotated[bool, typer.Option("--resume", help="Finish an interrupted run in --out; finished sites are kept.")]
+LangOpt = Annotated[
+    str | None,
+    typer.Option("--lang", help="Report language: sv, nb, nn, da, fi or en (default: from the list's country)."),
+]
+RobotsOpt = Annotated[
+    bool, typer.Option("--ignore-robots", help="Do not obey robots.txt (recorded in the run's metadata).")
+]
+UserAgentOpt = Annotated[
+    str | None, typer.Option("--user-agent", help="User-Agent to send (default names the tool and its contact URL).")
+]
+PageTimeoutOpt = Annotated[
+    float, typer.Option("--page-timeout", min=1, max=300, help="Seconds a page may take to load.")
+]
+SiteTimeoutOpt = Annotated[
+    float, typer.Option("--site-timeout", min=5, max=3600, help="Seconds one site may take in all (hard limit).")
+]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="Finish an interrupted run in --out; finished sites are kept.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print results.json to stdout.")]
-EngineOpt = Annotated[str, typer.Option("--engine", help="Where to crawl: 'local' (this process) or 'ray' (a Ray cluster; pip install '.\\[ray]').")]
-AddressOpt = Annotated[str | None, typer.Option("--address", help="Ray cluster address (HEAD:6379); default starts a local Ray.")]
-WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=1024, help="Ray actors (one browser each), each crawling --concurrency sites.")]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine", help="Where to crawl: 'local' (this process) or 'ray' (a Ray cluster; pip install '.\\[ray]')."
+    ),
+]
+AddressOpt = Annotated[
+    str | None, typer.Option("--address", help="Ray cluster address (HEAD:6379); default starts a local Ray.")
+]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--workers", min=1, max=1024, help="Ray actors (one browser each), each crawling --concurrency sites."
+    ),
+]
 CompareOpt = Annotated[Path | None, typer.Option("--compare", help="A previous run folder to show changes against.")]
 PublisherOpt = Annotated[str, typer.Option("--publisher", help="Who publishes the report (shown in its title).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 3 when any site could not be assessed.")]
@@ -102,8 +140,14 @@ def _progress(total: int, quiet: bool) -> Iterator[Any]:
         return
     counts: Counter[str] = Counter()
     with Progress(
-        TextColumn("[bold]crawling"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]} not assessed"),
-        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=err, transient=False,
+        TextColumn("[bold]crawling"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} not assessed"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
     ) as bar:
         task = bar.add_task("crawl", total=total, failed=0, rate="")
         started = datetime.now(UTC)
@@ -145,7 +189,9 @@ def _summary(results: dict[str, Any], quiet: bool) -> None:
         err.print("scores: " + "  ".join(f"{s}: {dist.get(s, 0)}" for s in range(len(results["criteria"]), -1, -1)))
         for recheck in results["run"].get("recheck", []):
             recovered = sum(1 for status in recheck["sites"].values() if status == "ok")
-            err.print(f"re-check pass: {len(recheck['sites'])} blocked or unreachable site(s) tried again, {recovered} recovered")
+            err.print(
+                f"re-check pass: {len(recheck['sites'])} blocked or unreachable site(s) tried again, {recovered} recovered"
+            )
         waiting = sum(1 for r in ok if r.get("awaiting_phone_check"))
         review = sum(1 for r in ok if r.get("needs_review"))
         verdicts = sum(1 for r in ok for o in r["outcomes"] if o["verdict"] == "needs_review")
@@ -159,52 +205,94 @@ def _emit(results: dict[str, Any], as_json: bool) -> None:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
 
 
+# The options of ``audit run`` and ``audit crawl``, declared once: (name, type with its help, default).
+_REQUIRED = inspect.Parameter.empty
+RUN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("municipalities", ListArg, _REQUIRED),
+    ("out", OutOpt, _REQUIRED),
+    ("phone_checks", PhoneOpt, None),
+    ("overrides", OverridesOpt, None),
+    ("criteria", CriteriaOpt, None),
+    ("concurrency", ConcurrencyOpt, 4),
+    ("allow_private_network", PrivateOpt, False),
+    ("ignore_robots", RobotsOpt, False),
+    ("user_agent", UserAgentOpt, None),
+    ("page_timeout", PageTimeoutOpt, 15.0),
+    ("site_timeout", SiteTimeoutOpt, 90.0),
+    ("resume", ResumeOpt, False),
+    ("engine", EngineOpt, "local"),
+    ("address", AddressOpt, None),
+    ("workers", WorkersOpt, 2),
+    ("lang", LangOpt, None),
+    ("compare", CompareOpt, None),
+    ("publisher", PublisherOpt, ""),
+    ("as_json", JsonOpt, False),
+    ("quiet", QuietOpt, False),
+    ("strict", StrictOpt, False),
+)
+
+
+def _signature(options: tuple[tuple[str, Any, Any], ...]) -> inspect.Signature:
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    return inspect.Signature(
+        [inspect.Parameter(name, kind, default=default, annotation=hint) for name, hint, default in options]
+    )
+
+
+def _run_config(values: dict[str, Any], *, report: bool) -> RunConfig:
+    from audit.crawl_types import CrawlOptions, default_user_agent
+
+    options = CrawlOptions(
+        concurrency=values["concurrency"], allow_private_network=values["allow_private_network"],
+        obey_robots=not values["ignore_robots"], user_agent=values["user_agent"] or default_user_agent(),
+        page_timeout_s=values["page_timeout"], site_timeout_s=values["site_timeout"],
+    )  # fmt: skip
+    keep = ("resume", "engine", "address", "workers", "phone_checks", "overrides", "lang", "compare", "publisher")
+    return RunConfig(
+        values["municipalities"], values["out"], _criteria(values["criteria"]), options, report=report,
+        **{k: values[k] for k in keep},
+    )  # fmt: skip
+
+
 def _crawl_command(*, report: bool) -> Any:
-    """``audit run`` and ``audit crawl``: one signature, declared once."""
+    """``audit run`` and ``audit crawl``: one command with the options of :data:`RUN_OPTIONS`."""
 
-    def command(
-        municipalities: ListArg, out: OutOpt, phone_checks: PhoneOpt = None, overrides: OverridesOpt = None,
-        criteria: CriteriaOpt = None, concurrency: ConcurrencyOpt = 4, allow_private_network: PrivateOpt = False,
-        ignore_robots: RobotsOpt = False, user_agent: UserAgentOpt = None, page_timeout: PageTimeoutOpt = 15.0,
-        site_timeout: SiteTimeoutOpt = 90.0, resume: ResumeOpt = False, engine: EngineOpt = "local",
-        address: AddressOpt = None, workers: WorkersOpt = 2, lang: LangOpt = None, compare: CompareOpt = None,
-        publisher: PublisherOpt = "", as_json: JsonOpt = False, quiet: QuietOpt = False, strict: StrictOpt = False,
-    ) -> None:
-        from audit.crawl_types import CrawlOptions, default_user_agent
-
-        options = CrawlOptions(
-            concurrency=concurrency, allow_private_network=allow_private_network, obey_robots=not ignore_robots,
-            user_agent=user_agent or default_user_agent(), page_timeout_s=page_timeout, site_timeout_s=site_timeout,
-        )
-        config = RunConfig(
-            municipalities, out, _criteria(criteria), options, resume=resume, engine=engine, address=address,
-            workers=workers, phone_checks=phone_checks, overrides=overrides, lang=lang, compare=compare,
-            report=report, publisher=publisher,
-        )
-        results = execute(config, quiet)
+    def command(**values: Any) -> None:
+        results = execute(_run_config(values, report=report), values["quiet"])
         if results is None:
             return
-        _emit(results, as_json)
-        if strict and any(r["status"] != "ok" for r in results["results"]):
+        _emit(results, values["as_json"])
+        if values["strict"] and any(r["status"] != "ok" for r in results["results"]):
             raise typer.Exit(3)
 
+    command.__signature__ = _signature(RUN_OPTIONS)  # type: ignore[attr-defined]
     return command
 
 
-app.command("run", help="""Run every stage: crawl, archive, score, report.
+app.command(
+    "run",
+    help="""Run every stage: crawl, archive, score, report.
 
-Usage: audit run municipalities.csv --out reports/2026-11 --phone-checks calls.csv""")(_crawl_command(report=True))
-app.command("crawl", help="""Crawl and archive only (stages 1-2); score and report later with 'audit score' and 'audit report'.
+Usage: audit run municipalities.csv --out reports/2026-11 --phone-checks calls.csv""",
+)(_crawl_command(report=True))
+app.command(
+    "crawl",
+    help="""Crawl and archive only (stages 1-2); score and report later with 'audit score' and 'audit report'.
 
 Takes the same options as 'audit run' (those of scoring and the report are checked, then kept for later).
 
-Usage: audit crawl municipalities.csv --out reports/2026-11""")(_crawl_command(report=False))
+Usage: audit crawl municipalities.csv --out reports/2026-11""",
+)(_crawl_command(report=False))
 
 
 @app.command("score")
 def score_cmd(
-    run_dir: RunDirArg, phone_checks: PhoneOpt = None, overrides: OverridesOpt = None, criteria: CriteriaOpt = None,
-    as_json: JsonOpt = False, quiet: QuietOpt = False,
+    run_dir: RunDirArg,
+    phone_checks: PhoneOpt = None,
+    overrides: OverridesOpt = None,
+    criteria: CriteriaOpt = None,
+    as_json: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Re-score an archived run from its snapshots (never re-crawls) and write results.json.
 
@@ -236,7 +324,9 @@ def report_cmd(run_dir: RunDirArg, lang: LangOpt = None, compare: CompareOpt = N
 @app.command("call-list")
 def call_list_cmd(
     run_dir: RunDirArg,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV to write (default RUN_DIR/call_list.csv).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="CSV to write (default RUN_DIR/call_list.csv).")
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Write the municipalities still awaiting a phone check, with the switchboard number to call.
@@ -260,9 +350,16 @@ def call_list_cmd(
 def check_cmd(
     url: Annotated[str, typer.Argument(help="The homepage to check.")],
     name: Annotated[str, typer.Option("--name", help="The municipality's name.")] = "",
-    country: Annotated[str, typer.Option("--country", help="SE, NO, DK or FI: sets the language of the advice.")] = "SE",
-    min_score: Annotated[int, typer.Option("--min-score", min=0, max=5, help="Exit 3 when the score is below this.")] = 0,
-    out: Annotated[Path | None, typer.Option("--out", help="Keep the run folder (and a report) here (default: a temporary folder).")] = None,
+    country: Annotated[
+        str, typer.Option("--country", help="SE, NO, DK or FI: sets the language of the advice.")
+    ] = "SE",
+    min_score: Annotated[
+        int, typer.Option("--min-score", min=0, max=5, help="Exit 3 when the score is below this.")
+    ] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Keep the run folder (and a report) here (default: a temporary folder)."),
+    ] = None,
     criteria: CriteriaOpt = None,
     allow_private_network: PrivateOpt = False,
     ignore_robots: RobotsOpt = False,
@@ -277,8 +374,18 @@ def check_cmd(
     from audit.selfcheck import run_self_check
 
     options = CrawlOptions(concurrency=1, allow_private_network=allow_private_network, obey_robots=not ignore_robots)
-    code = run_self_check(url, name=name, country=country, min_score=min_score, out=out, criteria=_criteria(criteria),
-                          options=options, lang=lang, as_json=as_json, console=err)
+    code = run_self_check(
+        url,
+        name=name,
+        country=country,
+        min_score=min_score,
+        out=out,
+        criteria=_criteria(criteria),
+        options=options,
+        lang=lang,
+        as_json=as_json,
+        console=err,
+    )
     raise typer.Exit(code)
 
 
@@ -301,16 +408,30 @@ def demo_cmd(
         execute(demo_config(listing, out, _criteria(None), concurrency), quiet)
 
 
+SetArg = Annotated[Path, typer.Argument(help="A labelled set (labels.csv + snapshots.json.gz) or a scored run folder.")]
+LabelsArg = Annotated[
+    Path | None, typer.Argument(help="For a run folder: CSV of human labels (id,status,<five criteria>).")
+]
+FreezeOpt = Annotated[
+    Path | None, typer.Option("--freeze-to", help="Store the run's snapshots in this labelled set's folder.")
+]
+RecordOpt = Annotated[
+    bool,
+    typer.Option("--record", help="Write the set's current figures to its expected.json (the floor a test keeps)."),
+]
+RecrawlOpt = Annotated[
+    bool,
+    typer.Option(
+        "--recrawl", help="Serve the set's sites on 127.0.0.1, crawl them afresh and freeze the snapshots first."
+    ),
+]
+
+
 @app.command("calibrate")
 def calibrate_cmd(
-    target: Annotated[Path, typer.Argument(help="A labelled set (labels.csv + snapshots.json.gz) or a scored run folder.")],
-    labels: Annotated[Path | None, typer.Argument(help="For a run folder: CSV of human labels (id,status,<five criteria>).")] = None,
-    criteria: CriteriaOpt = None,
-    freeze_to: Annotated[Path | None, typer.Option("--freeze-to", help="Store the run's snapshots in this labelled set's folder.")] = None,
-    record: Annotated[bool, typer.Option("--record", help="Write the set's current figures to its expected.json (the floor a test keeps).")] = False,
-    recrawl: Annotated[bool, typer.Option("--recrawl", help="Serve the set's sites on 127.0.0.1, crawl them afresh and freeze the snapshots first.")] = False,
-    as_json: JsonOpt = False,
-) -> None:
+    target: SetArg, labels: LabelsArg = None, criteria: CriteriaOpt = None, freeze_to: FreezeOpt = None,
+    record: RecordOpt = False, recrawl: RecrawlOpt = False, as_json: JsonOpt = False,
+) -> None:  # fmt: skip
     """Compare verdicts with human labels: agreement, confusion matrix, Cohen's kappa, silent errors.
 
     A labelled set is re-judged from its frozen snapshots, without a browser.
@@ -321,22 +442,26 @@ def calibrate_cmd(
     """
     from audit.calibrate import format_report
 
-    if recrawl:
-        from audit.calibrate import recrawl as recrawl_set
-
-        err.print(f"crawled and froze {recrawl_set(target, _criteria(criteria))} site(s) into {target}")
-    if freeze_to is not None:
-        from audit.calibrate import freeze
-
-        err.print(f"froze {freeze(target, freeze_to)} site(s) into {freeze_to}")
-        if not (freeze_to / "labels.csv").is_file():
-            return
-        target = freeze_to
-    report_data = _calibration(target, labels, _criteria(criteria), record)
+    judged = _freeze(target, freeze_to, _criteria(criteria) if recrawl else None)
+    if judged is None:
+        return
+    report_data = _calibration(judged, labels, _criteria(criteria), record)
     if as_json:
         sys.stdout.write(json.dumps(report_data, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.stdout.write(format_report(report_data))
+
+
+def _freeze(target: Path, freeze_to: Path | None, recrawl_with: Criteria | None) -> Path | None:
+    """Crawl the set afresh, or store a run's snapshots in a set; the set to judge (None: nothing to judge)."""
+    from audit.calibrate import freeze, recrawl
+
+    if recrawl_with is not None:
+        err.print(f"crawled and froze {recrawl(target, recrawl_with)} site(s) into {target}")
+    if freeze_to is None:
+        return target
+    err.print(f"froze {freeze(target, freeze_to)} site(s) into {freeze_to}")
+    return freeze_to if (freeze_to / "labels.csv").is_file() else None
 
 
 def _calibration(target: Path, labels: Path | None, crit: Criteria, record: bool) -> dict[str, Any]:
@@ -352,7 +477,9 @@ def _calibration(target: Path, labels: Path | None, crit: Criteria, record: bool
             write_text_atomic(target / EXPECTED, json.dumps(figures(report_data), indent=1) + "\n")
         return report_data
     if labels is None:
-        raise AuditError(f"{target} is not a labelled set (labels.csv and snapshots.json.gz); give a LABELS file for a run folder")
+        raise AuditError(
+            f"{target} is not a labelled set (labels.csv and snapshots.json.gz); give a LABELS file for a run folder"
+        )
     return calibrate(load_results(target), labels)
 
 

@@ -109,7 +109,10 @@ class Vocabulary:
         hit = _NARROWED.get(key)
         if hit is not None and hit[0] is self:  # ids are reused after garbage collection
             return hit[1]
-        per = {kind: {lang: words for lang, words in by_lang.items() if lang in languages} for kind, by_lang in self.per_language.items()}
+        per = {
+            kind: {lang: words for lang, words in by_lang.items() if lang in languages}
+            for kind, by_lang in self.per_language.items()
+        }
         narrowed = dataclasses.replace(self, per_language=per, _merged={})
         _NARROWED[key] = (self, narrowed)
         return narrowed
@@ -181,7 +184,7 @@ _StringLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 def _refuse_alias(loader: yaml.SafeLoader, parent: Any, index: Any) -> Any:
     # Aliases (*name) let a 1 kB file expand to gigabytes (the "billion laughs"); the file needs none.
     if loader.check_event(yaml.AliasEvent):
-        raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", loader.peek_event().start_mark)
+        raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", loader.peek_event().start_mark)  # type: ignore[no-untyped-call]
     return yaml.SafeLoader.compose_node(loader, parent, index)
 
 
@@ -192,7 +195,7 @@ def _refuse_duplicate_keys(loader: yaml.SafeLoader, node: yaml.MappingNode, deep
     # YAML lets the last of two equal keys win silently; a rubric edited by hand must not.
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         line = key_node.start_mark.line + 1
         if key in seen:
             raise yaml.constructor.ConstructorError(
@@ -240,7 +243,7 @@ def _parse(name: str, data: Any, problems: list[Problem]) -> Criteria | None:
     _unknown_and_missing(name, "", data, _TOP_KEYS, _TOP_KEYS, problems)
     version = data.get("rubric_version")
     if "rubric_version" in data and (not isinstance(version, str) or not version):
-        problems.append(Problem(name, "must be a quoted string like \"1.0\"", field="rubric_version"))
+        problems.append(Problem(name, 'must be a quoted string like "1.0"', field="rubric_version"))
     criteria = _parse_criteria(name, data.get("criteria"), problems)
     deps = _parse_dependencies(name, data.get("dependencies"), criteria, problems)
     settings = _parse_settings(name, data.get("settings"), problems)
@@ -277,7 +280,11 @@ def _parse_languages(name: str, raw: Any, problems: list[Problem]) -> dict[str, 
 
 
 def _unknown_and_missing(
-    name: str, where: str, data: dict[str, Any], allowed: set[str], required: set[str],
+    name: str,
+    where: str,
+    data: dict[str, Any],
+    allowed: set[str],
+    required: set[str],
     problems: list[Problem],
 ) -> None:
     for key in sorted(set(map(str, data)) - allowed):
@@ -293,34 +300,36 @@ def _parse_criteria(name: str, raw: Any, problems: list[Problem]) -> list[Criter
     out: list[Criterion] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
-        where = f"criteria[{i}]"
-        if not isinstance(item, dict):
-            problems.append(Problem(name, "must be a mapping", field=where))
-            continue
-        _unknown_and_missing(name, f"{where}.", item, _CRITERION_KEYS, _CRITERION_KEYS, problems)
-        cid = item.get("id")
-        if cid not in CRITERION_IDS:
-            problems.append(Problem(name, f"unknown criterion id {cid!r}", field=f"{where}.id"))
-            continue
-        if cid in seen:
-            problems.append(Problem(name, f"duplicate criterion id {cid!r}", field=f"{where}.id"))
-            continue
-        seen.add(cid)
-        weight = item.get("weight")
-        if not isinstance(weight, int) or weight < 1:
-            problems.append(Problem(name, "must be a positive integer", field=f"{where}.weight"))
-            weight = 1
-        source = item.get("source")
-        if source not in SOURCES:
-            problems.append(Problem(name, f"must be one of {', '.join(SOURCES)}", field=f"{where}.source"))
-        texts = {k: _texts(name, f"{where}.{k}", item.get(k), problems) for k in ("question", "passes_when", "advice")}
-        if "en" not in texts["advice"] or "en" not in texts["question"]:
-            problems.append(Problem(name, "needs at least an 'en' text", field=f"{where}.question/advice"))
-        out.append(Criterion(str(cid), weight, str(source), texts["question"], texts["passes_when"], texts["advice"]))
+        criterion = _parse_criterion(name, f"criteria[{i}]", item, seen, problems)
+        if criterion is not None:
+            seen.add(criterion.id)
+            out.append(criterion)
     for cid in CRITERION_IDS:
         if cid not in seen:
             problems.append(Problem(name, f"criterion {cid!r} is missing", field="criteria"))
     return out
+
+
+def _parse_criterion(name: str, where: str, item: Any, seen: set[str], problems: list[Problem]) -> Criterion | None:
+    if not isinstance(item, dict):
+        problems.append(Problem(name, "must be a mapping", field=where))
+        return None
+    _unknown_and_missing(name, f"{where}.", item, _CRITERION_KEYS, _CRITERION_KEYS, problems)
+    cid = item.get("id")
+    if cid not in CRITERION_IDS or cid in seen:
+        problems.append(
+            Problem(name, f"{'duplicate' if cid in seen else 'unknown'} criterion id {cid!r}", field=f"{where}.id")
+        )
+        return None
+    weight = item.get("weight")
+    if not isinstance(weight, int) or weight < 1:
+        problems.append(Problem(name, "must be a positive integer", field=f"{where}.weight"))
+        weight = 1
+    source = item.get("source")
+    if source not in SOURCES:
+        problems.append(Problem(name, f"must be one of {', '.join(SOURCES)}", field=f"{where}.source"))
+    texts = {k: _texts(name, f"{where}.{k}", item.get(k), problems) for k in ("question", "passes_when", "advice")}
+    return Criterion(str(cid), weight, str(source), texts["question"], texts["passes_when"], texts["advice"])
 
 
 def _texts(name: str, where: str, raw: Any, problems: list[Problem]) -> dict[str, str]:
@@ -395,8 +404,18 @@ def _word_list(name: str, where: str, raw: Any, problems: list[Problem]) -> tupl
 
 # Plain word lists of the vocabulary (one list for every language), by key.
 _SINGLE_LISTS = (
-    "news_path", "news_heading", "brand_hint", "browse_first", "browse_never", "person_page_hint",
-    "challenge_title", "street_suffix", "time_range_word", "news_class", "not_news_class", "month_name",
+    "news_path",
+    "news_heading",
+    "brand_hint",
+    "browse_first",
+    "browse_never",
+    "person_page_hint",
+    "challenge_title",
+    "street_suffix",
+    "time_range_word",
+    "news_class",
+    "not_news_class",
+    "month_name",
 )
 
 
@@ -410,7 +429,9 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
     if not isinstance(consent, dict):
         problems.append(Problem(name, "must be a mapping", field="vocabulary.consent"))
         return None
-    lists: dict[str, Any] = {key: _word_list(name, f"vocabulary.{key}", raw.get(key), problems) for key in _SINGLE_LISTS}
+    lists: dict[str, Any] = {
+        key: _word_list(name, f"vocabulary.{key}", raw.get(key), problems) for key in _SINGLE_LISTS
+    }
     return Vocabulary(
         per_language=_per_language(name, raw, problems),
         channels=_channels(name, raw.get("channels"), problems),
@@ -453,7 +474,10 @@ def _consent(name: str, consent: dict[str, Any], problems: list[Problem]) -> dic
     least_raw = consent.get("least_consent")
     least: tuple[tuple[str, ...], ...] = ()
     if isinstance(least_raw, list):
-        least = tuple(_word_list(name, f"vocabulary.consent.least_consent[{i}]", tier, problems) for i, tier in enumerate(least_raw))
+        least = tuple(
+            _word_list(name, f"vocabulary.consent.least_consent[{i}]", tier, problems)
+            for i, tier in enumerate(least_raw)
+        )
     else:
         problems.append(Problem(name, "must be a list of word lists", field="vocabulary.consent.least_consent"))
     return {

@@ -184,7 +184,7 @@ def _read_bytes(file: str, path: Path, max_bytes: int) -> bytes:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" when the bytes look like UTF-16 text without a mark.
+    """ "utf-16-le" or "utf-16-be" when the bytes look like UTF-16 text without a mark.
 
     Latin text in UTF-16 has a NUL in every other byte: at odd positions (little endian, as
     Windows writes it) or at even ones (big endian). Text in UTF-8 or cp1252 has no NULs at all.
@@ -224,9 +224,7 @@ def _decode(file: str, data: bytes) -> str:
         # Excel on Windows saves plain "CSV" in the ANSI code page, which is cp1252 in the Nordics.
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise _fail(
-            file, "the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'"
-        ) from None
+        raise _fail(file, "the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'") from None
 
 
 def _sniff_delimiter(text: str) -> tuple[str, int]:
@@ -306,9 +304,7 @@ def _read_header(
     return names, problems
 
 
-def _spill_problem(
-    file: str, line: int, cells: Sequence[str], width: int, delimiter: str
-) -> Problem | None:
+def _spill_problem(file: str, line: int, cells: Sequence[str], width: int, delimiter: str) -> Problem | None:
     """A problem when a row has non-blank cells beyond the header's columns."""
     if not any(cell.strip() for cell in cells[width:]):
         return None
@@ -320,9 +316,7 @@ def _spill_problem(
     return Problem(file, message, line)
 
 
-def _row_dict(
-    names: Sequence[str], cells: Sequence[str], optional: Sequence[str]
-) -> dict[str, str]:
+def _row_dict(names: Sequence[str], cells: Sequence[str], optional: Sequence[str]) -> dict[str, str]:
     """The row's values by canonical column name; every optional column present, maybe empty."""
     row = dict.fromkeys(optional, "")
     for position, name in enumerate(names):

@@ -87,9 +87,7 @@ def _sites(results: dict[str, Any]) -> list[SiteResult]:
         try:
             sites.append(from_jsonable(SiteResult, entry))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise InputError(
-                [Problem("results.json", f"result {i} cannot be read: {exc}")]
-            ) from exc
+            raise InputError([Problem("results.json", f"result {i} cannot be read: {exc}")]) from exc
     ranked = sorted(
         (s for s in sites if s.assessed),
         key=lambda s: (
@@ -168,7 +166,11 @@ def _language(results: dict[str, Any]) -> str:
 def _verdict_row(site: SiteResult, cid: str, lang: str) -> Row:
     outcome = site.outcome(cid)
     if not site.assessed or outcome is None:
-        outcome = CriterionOutcome(cid, Verdict.NOT_ASSESSED, site.reason or reason("not_assessed", status={"word": f"status.{site.status.value}"}))
+        outcome = CriterionOutcome(
+            cid,
+            Verdict.NOT_ASSESSED,
+            site.reason or reason("not_assessed", status={"word": f"status.{site.status.value}"}),
+        )
     ev = outcome.evidence[0] if outcome.evidence else None
     call, override = outcome.phone_check, outcome.override
     row: Row = {

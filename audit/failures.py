@@ -50,7 +50,11 @@ def classify_exception(message: str) -> tuple[SiteStatus, Reason, bool]:
 
 
 def classify_response(
-    status: int, headers: dict[str, str], title: str, max_bytes: int, challenge_titles: tuple[str, ...] = (),
+    status: int,
+    headers: dict[str, str],
+    title: str,
+    max_bytes: int,
+    challenge_titles: tuple[str, ...] = (),
 ) -> tuple[SiteStatus, Reason, int | None, float | None] | None:
     """None for an assessable HTML response; else (status, detail, http status, retry wait or None).
 
@@ -62,7 +66,12 @@ def classify_response(
     if title and find_terms(title, challenge_titles) and status in (200, 403, 429, 503):
         return SiteStatus.BLOCKED, reason("failure.blocked_title", title=title[:60], http=status), status, None
     if status == 429:
-        return SiteStatus.RATE_LIMITED, reason("failure.rate_limited", http=status), status, _retry_after(h.get("retry-after"))
+        return (
+            SiteStatus.RATE_LIMITED,
+            reason("failure.rate_limited", http=status),
+            status,
+            _retry_after(h.get("retry-after")),
+        )
     if status == 403 and ("cloudflare" in server or "akamai" in server):
         return SiteStatus.BLOCKED, reason("failure.blocked_server", server=server, http=status), status, None
     if status >= 400:

@@ -76,7 +76,11 @@ class FollowPlan:
             return
         found = self._candidates(page, from_service_page=service)
         steps = [Step(c, depth + 1, page.final_url) for c in found]
-        self.queue = [*(s for s in steps if s.candidate.first), *self.queue, *(s for s in steps if not s.candidate.first)]
+        self.queue = [
+            *(s for s in steps if s.candidate.first),
+            *self.queue,
+            *(s for s in steps if not s.candidate.first),
+        ]
 
     def unvisited(self) -> int:
         """Distinct links still queued (left unread when the page budget ran out)."""
@@ -91,6 +95,11 @@ class FollowPlan:
         return len(self.sections - self.seen)
 
     def _candidates(self, page: PageSnapshot, *, from_service_page: bool) -> list[Candidate]:
-        ranked = rank_links(page.elements, page.final_url, self.criteria.vocabulary,
-                            from_service_page=from_service_page, municipality=self.municipality)
+        ranked = rank_links(
+            page.elements,
+            page.final_url,
+            self.criteria.vocabulary,
+            from_service_page=from_service_page,
+            municipality=self.municipality,
+        )
         return ranked[: self.follow_per_page]

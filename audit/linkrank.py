@@ -59,7 +59,9 @@ def brand_label(text: str, vocab: Vocabulary, municipality: str) -> bool:
     if not words or len(words) > 3:
         return False
     # "Servicepunkten", "KvarnPunkten": a brand word may end a compound.
-    if find_terms(label, vocab.brand_hint) or any(w.endswith(h) and len(w) > len(h) for w in words for h in vocab.brand_hint):
+    if find_terms(label, vocab.brand_hint) or any(
+        w.endswith(h) and len(w) > len(h) for w in words for h in vocab.brand_hint
+    ):
         return True
     town = fold(municipality).split()[0] if municipality.strip() else ""
     if len(town) < 4:
@@ -71,7 +73,9 @@ def brand_label(text: str, vocab: Vocabulary, municipality: str) -> bool:
     return names_town and (len(words) in (2, 3) or one_compound)
 
 
-def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page: bool, municipality: str = "") -> Candidate | None:
+def score_link(
+    link: Element, base: str, vocab: Vocabulary, *, from_service_page: bool, municipality: str = ""
+) -> Candidate | None:
     """Score one link, or None when it must not be followed."""
     if link.kind != "link" or not link.href or not same_site(link.href, base):
         return None
@@ -80,36 +84,52 @@ def score_link(link: Element, base: str, vocab: Vocabulary, *, from_service_page
         return None
     label = f"{link.text} {link.name}"
     url_words = path.replace("/", " ").replace("-", " ").replace("_", " ")
-    score, reasons = 0.0, list[str]()
+    reasons = _attractions(link, label, url_words, vocab, from_service_page, municipality)
+    score = sum(points for points, _ in reasons)
+    if score <= 0:
+        return None
+    score += _penalties(link, label, vocab, from_service_page)
+    if score <= 0:
+        return None
     names_service = bool(find_terms(label, vocab.terms("service_entry")))
-    if names_service:
-        score, reasons = score + 10, [*reasons, "names the service"]
+    why = ", ".join(reason for _, reason in reasons)
+    return Candidate(normalise_url(link.href), link.text or link.name, score, why, names_service, score >= _FIRST)
+
+
+def _attractions(
+    link: Element, label: str, url_words: str, vocab: Vocabulary, from_service_page: bool, municipality: str
+) -> list[tuple[float, str]]:
+    """What makes a link worth following, with its weight."""
+    out: list[tuple[float, str]] = []
+    if find_terms(label, vocab.terms("service_entry")):
+        out.append((10, "names the service"))
     elif find_terms(url_words, vocab.terms("service_entry")):
-        score, reasons = score + 6, [*reasons, "URL names the service"]
+        out.append((6, "URL names the service"))
     elif _card_names_service(link, vocab):
-        score, reasons = score + 7, [*reasons, "its card names the service"]
+        out.append((7, "its card names the service"))
     if find_terms(label, vocab.terms("contact_link"), whole_word=True):
-        score, reasons = score + 5, [*reasons, "contact link"]
+        out.append((5, "contact link"))
     elif find_terms(url_words, vocab.terms("contact_link")):
-        score, reasons = score + 3, [*reasons, "contact URL"]
-    if score == 0 and link.landmark != "footer" and _brand_like(link, vocab, municipality):
-        score, reasons = score + 2, [*reasons, "possible brand name"]
+        out.append((3, "contact URL"))
+    if not out and link.landmark != "footer" and _brand_like(link, vocab, municipality):
+        out.append((2, "possible brand name"))
     if from_service_page and find_terms(f"{label} {url_words}", vocab.person_page_hint):
         # The service page's own text ("Åsland Direkte i organisasjonen") says more than the
         # site-wide menu that every page repeats ("Politikk og organisasjon").
-        in_content = link.landmark in ("main", "")
-        score, reasons = score + (6 if in_content else 4), [*reasons, "organisation page"]
-    if score <= 0:
-        return None
+        out.append((6 if link.landmark in ("main", "") else 4, "organisation page"))
+    return out
+
+
+def _penalties(link: Element, label: str, vocab: Vocabulary, from_service_page: bool) -> float:
+    """Decoys, switchboards and news items sink; the site's own menu rises a little."""
+    change = 0.0
     if find_terms(label, vocab.terms("decoy")) or find_terms(label, vocab.terms("switchboard"), whole_word=True):
-        score -= 8
+        change -= 8
     if is_news_url(link.href, vocab) or is_news_item(link):
-        score -= 6
+        change -= 6
     if link.landmark in ("header", "nav") and not from_service_page:
-        score += 1
-    if score <= 0:
-        return None
-    return Candidate(normalise_url(link.href), link.text or link.name, score, ", ".join(reasons), names_service, score >= _FIRST)
+        change += 1
+    return change
 
 
 def _in_navigation(link: Element) -> bool:
@@ -135,7 +155,12 @@ def browse_links(links: tuple[Element, ...], base: str, vocab: Vocabulary) -> li
         if link.kind != "link" or not link.href or not _in_navigation(link):
             continue
         path = urlsplit(link.href).path
-        if not same_site(link.href, base) or path in ("", "/") or path.lower().endswith(_FILE_SUFFIXES) or is_news_url(link.href, vocab):
+        if (
+            not same_site(link.href, base)
+            or path in ("", "/")
+            or path.lower().endswith(_FILE_SUFFIXES)
+            or is_news_url(link.href, vocab)
+        ):
             continue
         label = link.text or link.name
         if find_terms(label, vocab.browse_never):
@@ -152,7 +177,9 @@ def browse_links(links: tuple[Element, ...], base: str, vocab: Vocabulary) -> li
 def likely_sections(candidates: list[Candidate], vocab: Vocabulary) -> set[str]:
     """The browse candidates where a resident would look for the service first: "about the
     municipality" sections and contact pages. Left unread, they make a "not found" doubtful."""
-    return {c.url for c in candidates if c.score >= 1.0 or find_terms(c.text, vocab.terms("contact_link"), whole_word=True)}
+    return {
+        c.url for c in candidates if c.score >= 1.0 or find_terms(c.text, vocab.terms("contact_link"), whole_word=True)
+    }
 
 
 def rank_links(

@@ -40,7 +40,9 @@ class _Messages:
             return ""
         if isinstance(item, str):
             return item  # free text (see models._decoder)
-        code, params = (item.code, item.params) if isinstance(item, Reason) else (item["code"], item.get("params") or {})
+        code, params = (
+            (item.code, item.params) if isinstance(item, Reason) else (item["code"], item.get("params") or {})
+        )
         templates = self.reasons.get(code)
         if templates is None:
             return code  # a code this version does not know (a newer run): shown, never a crash
@@ -65,7 +67,11 @@ class _Messages:
 def check_messages(data: Any) -> dict[str, Any]:
     """Validate the messages file; raise AuditError naming every problem."""
     problems: list[str] = []
-    if not isinstance(data, dict) or not isinstance(data.get("reasons"), dict) or not isinstance(data.get("words"), dict):
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("reasons"), dict)
+        or not isinstance(data.get("words"), dict)
+    ):
         raise AuditError("messages.yaml must map 'reasons' and 'words' to tables")
     for table in ("reasons", "words"):
         for key, entry in data[table].items():

@@ -34,8 +34,24 @@ _WEB_SCHEMES = ("http", "https")
 # Schemes that are plainly not a homepage; named so the message can say "not allowed" instead of
 # the misleading "missing scheme" (``javascript:alert(1)`` has no "://").
 _OTHER_SCHEMES = frozenset(
-    {"javascript", "vbscript", "data", "file", "ftp", "ftps", "sftp", "ssh", "mailto", "tel",
-     "about", "blob", "ws", "wss", "chrome", "view-source"}
+    {
+        "javascript",
+        "vbscript",
+        "data",
+        "file",
+        "ftp",
+        "ftps",
+        "sftp",
+        "ssh",
+        "mailto",
+        "tel",
+        "about",
+        "blob",
+        "ws",
+        "wss",
+        "chrome",
+        "view-source",
+    }
 )
 _MAX_LABEL = 63
 MAX_ID_LENGTH = 32
@@ -144,10 +160,7 @@ def _zero_padded_matches(value: str, known_ids: Collection[str]) -> list[str]:
     return [
         known
         for known in known_ids
-        if len(known) > len(value)
-        and known.isascii()
-        and known.isdigit()
-        and known.lstrip("0") == value.lstrip("0")
+        if len(known) > len(value) and known.isascii() and known.isdigit() and known.lstrip("0") == value.lstrip("0")
     ]
 
 

@@ -30,8 +30,12 @@ def host_addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Addr
 
 def is_private(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return bool(
-        addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
-        or addr.is_multicast or addr.is_unspecified
+        addr.is_private
+        or addr.is_loopback
+        or addr.is_link_local
+        or addr.is_reserved
+        or addr.is_multicast
+        or addr.is_unspecified
         # Not "private" to Python, yet not public either: 100.64.0.0/10 (carrier-grade NAT, and
         # Alibaba Cloud's metadata service at 100.100.100.200).
         or not addr.is_global

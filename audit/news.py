@@ -16,10 +16,22 @@ from audit.models import Element, Heading, PageSnapshot
 from audit.text import fold
 
 # Page metadata that marks a news article (og:type "article" alone does not: CMSs set it on every page).
-_NEWS_PAGE_SIGNALS = frozenset({
-    "published_time", "ld:newsarticle", "ld:blogposting", "ld:reportagenewsarticle", "ld:analysisnewsarticle",
-})
-_NEWS_BODY_CLASSES = ("body:single-post", "body:single-news", "body:node--type-news", "body:node-type-news", "body:page-node-type-news")
+_NEWS_PAGE_SIGNALS = frozenset(
+    {
+        "published_time",
+        "ld:newsarticle",
+        "ld:blogposting",
+        "ld:reportagenewsarticle",
+        "ld:analysisnewsarticle",
+    }
+)
+_NEWS_BODY_CLASSES = (
+    "body:single-post",
+    "body:single-news",
+    "body:node--type-news",
+    "body:node-type-news",
+    "body:page-node-type-news",
+)
 
 
 def is_news_url(url: str, vocab: Vocabulary) -> bool:

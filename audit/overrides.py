@@ -159,7 +159,6 @@ def _parse_row(
     return override, problems
 
 
-
 def _verdict(text: str, problem: Callable[[str, str], None]) -> Verdict | None:
     """The parsed verdict; ``None`` (reported unless empty, which is reported already)."""
     verdict = parse_verdict(text)

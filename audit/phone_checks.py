@@ -42,9 +42,7 @@ _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 _FUTURE_SLACK = timedelta(days=1)
 
 
-def load_phone_checks(
-    path: Path, known_ids: Collection[str], *, today: date | None = None
-) -> dict[str, PhoneCheck]:
+def load_phone_checks(path: Path, known_ids: Collection[str], *, today: date | None = None) -> dict[str, PhoneCheck]:
     """Read the phone-check file at ``path``: municipality id -> :class:`PhoneCheck`.
 
     ``known_ids`` are the ids of the municipality list, compared as strings. ``today`` (default:
@@ -80,7 +78,9 @@ def load_phone_checks(
 def _repeated(file: str, line: int, municipality_id: str, first_line: dict[str, int]) -> list[Problem]:
     """A problem when the municipality had a row already; else remember this line."""
     if municipality_id in first_line:
-        message = f"municipality {municipality_id} has two rows, lines {first_line[municipality_id]} and {line}; keep one"
+        message = (
+            f"municipality {municipality_id} has two rows, lines {first_line[municipality_id]} and {line}; keep one"
+        )
         return [Problem(file, message, line, "municipality_id")]
     if municipality_id:
         first_line[municipality_id] = line

@@ -26,10 +26,10 @@ from audit.archive import (
     load_run,
     read_json,
     remove_partial_writes,
-    write_bytes_atomic,
     write_captured,
     write_json_atomic,
 )
+from audit.atomic import write_bytes_atomic
 from audit.checks import run_checks
 from audit.checks.identity import foreign_site
 from audit.config import ENGINES, RunConfig
@@ -89,34 +89,56 @@ def run_meta(config: RunConfig, municipalities: list[Municipality]) -> dict[str,
 
     options, criteria = config.crawl, config.criteria
     return {
-        "tool_version": __version__, "rubric_version": criteria.rubric_version,
-        "started_at": _now(), "municipality_file": config.municipalities.name,
+        "tool_version": __version__,
+        "rubric_version": criteria.rubric_version,
+        "started_at": _now(),
+        "municipality_file": config.municipalities.name,
         "criteria_file": Path(criteria.path).name if criteria.path else "",
-        "language": config.lang or sniff_language(municipalities), "municipality_count": len(municipalities),
+        "language": config.lang or sniff_language(municipalities),
+        "municipality_count": len(municipalities),
         "publisher": config.publisher,
         "settings": {
-            "concurrency": options.concurrency, "viewport": list(criteria.settings.viewport),
-            "max_depth": criteria.settings.max_depth, "obey_robots": options.obey_robots,
-            "robots_override": not options.obey_robots, "allow_private_network": options.allow_private_network,
-            "user_agent": options.user_agent, "page_timeout_s": options.page_timeout_s,
-            "site_timeout_s": options.site_timeout_s, "max_pages": options.max_pages,
-            "first_sight_ms": criteria.settings.first_sight_ms, "engine": config.engine,
+            "concurrency": options.concurrency,
+            "viewport": list(criteria.settings.viewport),
+            "max_depth": criteria.settings.max_depth,
+            "obey_robots": options.obey_robots,
+            "robots_override": not options.obey_robots,
+            "allow_private_network": options.allow_private_network,
+            "user_agent": options.user_agent,
+            "page_timeout_s": options.page_timeout_s,
+            "site_timeout_s": options.site_timeout_s,
+            "max_pages": options.max_pages,
+            "first_sight_ms": criteria.settings.first_sight_ms,
+            "engine": config.engine,
         },
     }
 
 
-def execute(config: RunConfig, progress: ProgressFactory = _no_progress, notify: Notify = lambda _m: None) -> dict[str, Any] | None:
+def execute(
+    config: RunConfig, progress: ProgressFactory = _no_progress, notify: Notify = lambda _m: None
+) -> dict[str, Any] | None:
     """Run ``config`` end to end; the results (None when it stops after the crawl).
 
     Everything is checked first; the run folder is claimed (marked and locked) for the whole run.
     """
     municipalities = check_config(config)
     with claimed(config.out, config.kind):
-        todo = prepare_run_dir(config.out, municipalities, run_meta(config, municipalities), resume=config.resume, kind=config.kind)
+        todo = prepare_run_dir(
+            config.out, municipalities, run_meta(config, municipalities), resume=config.resume, kind=config.kind
+        )
         if config.resume:
             notify(f"resuming: {len(municipalities) - len(todo)} site(s) already done, {len(todo)} to go")
         with progress(len(todo)) as advance:
-            crawl(config.out, todo, config.criteria, config.crawl, advance, engine=config.engine, address=config.address, workers=config.workers)
+            crawl(
+                config.out,
+                todo,
+                config.criteria,
+                config.crawl,
+                advance,
+                engine=config.engine,
+                address=config.address,
+                workers=config.workers,
+            )
         if not config.report:
             return None
         results = score_run(config.out, config.criteria, config.phone_checks, config.overrides)
@@ -124,7 +146,9 @@ def execute(config: RunConfig, progress: ProgressFactory = _no_progress, notify:
         return results
 
 
-def score_run(run_dir: Path, criteria: Criteria, phone: Path | None = None, overrides: Path | None = None) -> dict[str, Any]:
+def score_run(
+    run_dir: Path, criteria: Criteria, phone: Path | None = None, overrides: Path | None = None
+) -> dict[str, Any]:
     """Score an archived run with its phone-check and override files (validated before anything is written)."""
     from audit.archive import load_municipalities_of_run
     from audit.overrides import load_overrides
@@ -142,7 +166,12 @@ def _now() -> str:
 
 
 def prepare_run_dir(
-    run_dir: Path, municipalities: list[Municipality], meta: dict[str, Any], *, resume: bool, kind: RunKind = RunKind.RUN,
+    run_dir: Path,
+    municipalities: list[Municipality],
+    meta: dict[str, Any],
+    *,
+    resume: bool,
+    kind: RunKind = RunKind.RUN,
 ) -> list[Municipality]:
     """Create (or reopen with ``resume``) a run folder; return the municipalities still to crawl.
 
@@ -152,23 +181,13 @@ def prepare_run_dir(
     """
     for m in municipalities:
         check_id(m.id)
-    marker = check_owned(run_dir, kind)
     records = [m.to_dict() for m in municipalities]
-    if marker is not None and kind is not RunKind.RUN:
-        forget_crawl(run_dir)
-        marker = None
-    elif marker is not None and not resume:
-        done = Ledger(run_dir).done_ids()
-        if done:
-            raise AuditError(f"{run_dir} already holds a run with {len(done)} site(s); use --resume to finish it or choose another --out")
-    elif marker is not None and resume:
-        old_records = read_json(run_dir / "municipalities.json")
-        if old_records != records:
-            changes = list_changes(old_records, records)
-            raise AuditError(f"--resume needs the list the run in {run_dir} was started with; this one differs: {changes}; start a new run folder for a changed list")
+    marker = _reopen(run_dir, records, resume=resume, kind=kind)
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(run_dir / "municipalities.json", json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_bytes_atomic(
+            run_dir / "municipalities.json", json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+        )
     except OSError as exc:
         raise AuditError(f"cannot write to {run_dir}: {exc.strerror}") from exc
     if resume and marker is not None:
@@ -181,9 +200,44 @@ def prepare_run_dir(
     return [m for m in municipalities if m.id not in done or not (run_dir / "snapshots" / m.id / "site.json").exists()]
 
 
+def _reopen(run_dir: Path, records: list[dict[str, Any]], *, resume: bool, kind: RunKind) -> dict[str, Any] | None:
+    """The folder's marker when it is reopened for this run (None when it starts afresh).
+
+    A demo or self-check folder is forgotten first; a run with finished sites needs ``resume``,
+    and ``resume`` needs the very list the run was started with.
+    """
+    marker = check_owned(run_dir, kind)
+    if marker is None:
+        return None
+    if kind is not RunKind.RUN:
+        forget_crawl(run_dir)
+        return None
+    if not resume:
+        done = Ledger(run_dir).done_ids()
+        if done:
+            raise AuditError(
+                f"{run_dir} already holds a run with {len(done)} site(s); use --resume to finish it or choose another --out"
+            )
+        return marker
+    old_records = read_json(run_dir / "municipalities.json")
+    if old_records != records:
+        changes = list_changes(old_records, records)
+        raise AuditError(
+            f"--resume needs the list the run in {run_dir} was started with; this one differs: {changes}; start a new run folder for a changed list"
+        )
+    return marker
+
+
 def crawl(
-    run_dir: Path, todo: list[Municipality], criteria: Criteria, options: Any, progress: Progress | None = None,
-    *, engine: str = "local", address: str | None = None, workers: int = 2,
+    run_dir: Path,
+    todo: list[Municipality],
+    criteria: Criteria,
+    options: Any,
+    progress: Progress | None = None,
+    *,
+    engine: str = "local",
+    address: str | None = None,
+    workers: int = 2,
 ) -> None:
     """Crawl ``todo`` and archive each site as soon as it is done (stage 1 + 2).
 
@@ -212,8 +266,14 @@ def crawl(
 
 
 def _recheck(
-    run_dir: Path, failed: list[Municipality], criteria: Criteria, options: Any, ledger: Ledger,
-    engine: str, address: str | None, workers: int,
+    run_dir: Path,
+    failed: list[Municipality],
+    criteria: Criteria,
+    options: Any,
+    ledger: Ledger,
+    engine: str,
+    address: str | None,
+    workers: int,
 ) -> None:
     """One more try for sites that were blocked or unreachable, once the rest of the run is over.
 
@@ -236,8 +296,13 @@ def _recheck(
 
 
 def _run_engine(
-    todo: list[Municipality], criteria: Criteria, options: Any, on_done: Callable[[Any], None],
-    engine: str, address: str | None, workers: int,
+    todo: list[Municipality],
+    criteria: Criteria,
+    options: Any,
+    on_done: Callable[[Any], None],
+    engine: str,
+    address: str | None,
+    workers: int,
 ) -> None:
     if engine == "ray":
         try:
@@ -252,7 +317,10 @@ def _run_engine(
 
 
 def score_sites(
-    sites: list[SiteSnapshot | CrawlFailure], criteria: Criteria, *, phone_checks: dict[str, Any] | None = None,
+    sites: list[SiteSnapshot | CrawlFailure],
+    criteria: Criteria,
+    *,
+    phone_checks: dict[str, Any] | None = None,
     overrides: dict[tuple[str, str], Any] | None = None,
 ) -> list[SiteResult]:
     """Judge and score archived sites (stages 3-5), ranked; pure, no files and no network."""
@@ -279,9 +347,17 @@ def score_sites(
 def _not_own_site(site: SiteSnapshot, why: Reason) -> CrawlFailure:
     home = site.homepage
     return CrawlFailure(
-        site.municipality, SiteStatus.NOT_MUNICIPAL, render(why), url=site.municipality.url, final_url=home.final_url,
-        http_status=home.status, started_at=site.started_at, finished_at=site.finished_at, attempts=site.attempts,
-        screenshot=home.screenshot, reason=why,
+        site.municipality,
+        SiteStatus.NOT_MUNICIPAL,
+        render(why),
+        url=site.municipality.url,
+        final_url=home.final_url,
+        http_status=home.status,
+        started_at=site.started_at,
+        finished_at=site.finished_at,
+        attempts=site.attempts,
+        screenshot=home.screenshot,
+        reason=why,
     )
 
 
@@ -296,13 +372,19 @@ def results_document(meta: dict[str, Any], results: list[SiteResult], criteria: 
 
 
 def score(
-    run_dir: Path, criteria: Criteria, *, phone_checks: dict[str, Any] | None = None,
-    overrides: dict[tuple[str, str], Any] | None = None, extra_run: dict[str, Any] | None = None,
+    run_dir: Path,
+    criteria: Criteria,
+    *,
+    phone_checks: dict[str, Any] | None = None,
+    overrides: dict[tuple[str, str], Any] | None = None,
+    extra_run: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Score every archived site (stage 3-5) and write results.json; no network involved."""
     meta, sites, missing = load_run(run_dir)
     if missing:
-        raise AuditError(f"{len(missing)} municipality(ies) were never crawled (first: {missing[0].id}); finish the run with --resume")
+        raise AuditError(
+            f"{len(missing)} municipality(ies) were never crawled (first: {missing[0].id}); finish the run with --resume"
+        )
     results = score_sites(sites, criteria, phone_checks=phone_checks, overrides=overrides)
     document = results_document({**meta, **(extra_run or {})}, results, criteria)
     write_json_atomic(run_dir / "results.json", document)
@@ -331,8 +413,24 @@ def write_call_list(results: dict[str, Any], target: Path) -> int:
     from audit.csvio import write_csv
 
     rows = call_list(results)
-    header = ["municipality_id", "name", "region", "switchboard_phone", "url", "checked_on", "responsible_person_named", "person_name", "role", "caller", "notes"]
-    write_csv(target, header, ([r["id"], r["name"], r["region"], r["switchboard_phone"], r["url"], "", "", "", "", "", ""] for r in rows))
+    header = [
+        "municipality_id",
+        "name",
+        "region",
+        "switchboard_phone",
+        "url",
+        "checked_on",
+        "responsible_person_named",
+        "person_name",
+        "role",
+        "caller",
+        "notes",
+    ]
+    write_csv(
+        target,
+        header,
+        ([r["id"], r["name"], r["region"], r["switchboard_phone"], r["url"], "", "", "", "", "", ""] for r in rows),
+    )
     return len(rows)
 
 
@@ -342,7 +440,15 @@ def call_list(results: dict[str, Any]) -> list[dict[str, str]]:
     for r in results["results"]:
         if r["status"] == "ok" and r.get("awaiting_phone_check"):
             m = r["municipality"]
-            rows.append({"id": m["id"], "name": m["name"], "region": m["region"], "switchboard_phone": m.get("switchboard_phone", ""), "url": r.get("final_url") or m["url"]})
+            rows.append(
+                {
+                    "id": m["id"],
+                    "name": m["name"],
+                    "region": m["region"],
+                    "switchboard_phone": m.get("switchboard_phone", ""),
+                    "url": r.get("final_url") or m["url"],
+                }
+            )
     return rows
 
 

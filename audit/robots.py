@@ -78,16 +78,24 @@ def _get(url: str, user_agent: str, timeout_s: float) -> tuple[int, str, bytes]:
     connect_to = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
     conn: http.client.HTTPConnection
     if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(connect_to, parts.port or 443, timeout=timeout_s, context=ssl.create_default_context())
+        conn = http.client.HTTPSConnection(
+            connect_to, parts.port or 443, timeout=timeout_s, context=ssl.create_default_context()
+        )
     elif parts.scheme == "http":
         conn = http.client.HTTPConnection(connect_to, parts.port or 80, timeout=timeout_s)
     else:
         raise ValueError(f"not an http(s) URL: {url}")
     try:
         path = parts.path or "/"
-        conn.request("GET", path + (f"?{parts.query}" if parts.query else ""), headers={
-            "Host": parts.netloc, "User-Agent": user_agent, "Accept": "text/plain,*/*;q=0.5",
-        })
+        conn.request(
+            "GET",
+            path + (f"?{parts.query}" if parts.query else ""),
+            headers={
+                "Host": parts.netloc,
+                "User-Agent": user_agent,
+                "Accept": "text/plain,*/*;q=0.5",
+            },
+        )
         resp = conn.getresponse()
         body = resp.read(_MAX_BYTES) if resp.status < 300 else b""
         return resp.status, resp.getheader("Location") or "", body

@@ -64,7 +64,9 @@ def check_owned(run_dir: Path, kind: RunKind | None = None) -> dict[str, Any] | 
         raise AuditError(f"{run_dir} is not empty and is not a run folder of this tool; choose a new or empty folder")
     found = marker.get("kind", RunKind.RUN.value)
     if kind is not None and found != kind.value:
-        raise AuditError(f"{run_dir} holds a {found} run; a {kind.value} run cannot be written into it (choose another folder)")
+        raise AuditError(
+            f"{run_dir} holds a {found} run; a {kind.value} run cannot be written into it (choose another folder)"
+        )
     return marker
 
 
@@ -91,7 +93,9 @@ def locked(run_dir: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise AuditError(f"{run_dir} is in use by another audit process (pid {holder}); wait for it to finish or choose another folder") from None
+            raise AuditError(
+                f"{run_dir} is in use by another audit process (pid {holder}); wait for it to finish or choose another folder"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield

@@ -12,6 +12,7 @@ Ranks use standard competition ranking (1, 2, 2, 4) over assessed sites only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 from audit.criteria import Criteria
@@ -42,33 +43,50 @@ def _apply_dependencies(
         if parent_verdict is Verdict.FAIL:
             for cid in dependants:
                 if out[cid].verdict is not Verdict.FAIL:
-                    out[cid] = CheckResult(Verdict.FAIL, reason("dependency.no_entry", check=out[cid].reason.nested()), out[cid].evidence)
+                    out[cid] = CheckResult(
+                        Verdict.FAIL, reason("dependency.no_entry", check=out[cid].reason.nested()), out[cid].evidence
+                    )
     return out
 
 
 def _merge_phone(result: CheckResult, phone: PhoneCheck | None) -> CriterionOutcome:
-    base = {"criterion": PHONE_CRITERION, "evidence": result.evidence, "automatic_verdict": result.verdict, "phone_check": phone,
-            "leaning": result.leaning, "doubt": result.doubt}
+    base = CriterionOutcome(
+        PHONE_CRITERION,
+        result.verdict,
+        result.reason,
+        evidence=result.evidence,
+        automatic_verdict=result.verdict,
+        phone_check=phone,
+        leaning=result.leaning,
+        doubt=result.doubt,
+    )
     if result.verdict is Verdict.PASS:
-        return CriterionOutcome(verdict=Verdict.PASS, reason=result.reason, **base)  # type: ignore[arg-type]
+        return base
+    if phone is not None and phone.responsible_person_named:
+        who = f"{phone.person_name} ({phone.role})" if phone.role else phone.person_name
+        named = reason("phone.named", date=phone.checked_on, who=who)
+        return dataclasses.replace(base, verdict=Verdict.PASS, reason=named, source=Source.PHONE_CHECK)
     if phone is not None:
-        if phone.responsible_person_named:
-            who = f"{phone.person_name} ({phone.role})" if phone.role else phone.person_name
-            return CriterionOutcome(verdict=Verdict.PASS, reason=reason("phone.named", date=phone.checked_on, who=who), source=Source.PHONE_CHECK, **base)  # type: ignore[arg-type]
-        return CriterionOutcome(verdict=Verdict.FAIL, reason=reason("phone.nobody", date=phone.checked_on), source=Source.PHONE_CHECK, **base)  # type: ignore[arg-type]
+        nobody = reason("phone.nobody", date=phone.checked_on)
+        return dataclasses.replace(base, verdict=Verdict.FAIL, reason=nobody, source=Source.PHONE_CHECK)
     if result.verdict is Verdict.NEEDS_REVIEW:
-        return CriterionOutcome(verdict=Verdict.NEEDS_REVIEW, reason=result.reason, provisional=True, **base)  # type: ignore[arg-type]
-    return CriterionOutcome(verdict=Verdict.FAIL, reason=reason("phone.awaiting", check=result.reason.nested()), provisional=True, **base)  # type: ignore[arg-type]
+        return dataclasses.replace(base, provisional=True)
+    awaiting = reason("phone.awaiting", check=result.reason.nested())
+    return dataclasses.replace(base, verdict=Verdict.FAIL, reason=awaiting, provisional=True)
 
 
 def _apply_override(outcome: CriterionOutcome, override: Override | None) -> CriterionOutcome:
     if override is None:
         return outcome
     return CriterionOutcome(
-        criterion=outcome.criterion, verdict=override.verdict,
+        criterion=outcome.criterion,
+        verdict=override.verdict,
         reason=reason("override", who=override.who, when=override.when, why=override.why),
-        source=Source.OVERRIDE, evidence=outcome.evidence, provisional=False,
-        automatic_verdict=outcome.automatic_verdict or outcome.verdict, phone_check=outcome.phone_check,
+        source=Source.OVERRIDE,
+        evidence=outcome.evidence,
+        provisional=False,
+        automatic_verdict=outcome.automatic_verdict or outcome.verdict,
+        phone_check=outcome.phone_check,
         override=override,
     )
 
@@ -88,27 +106,49 @@ def score_site(
         if c.id == PHONE_CRITERION:
             outcome = _merge_phone(result, phone)
         else:
-            outcome = CriterionOutcome(c.id, result.verdict, result.reason, evidence=result.evidence, automatic_verdict=result.verdict,
-                                       leaning=result.leaning, doubt=result.doubt)
+            outcome = CriterionOutcome(
+                c.id,
+                result.verdict,
+                result.reason,
+                evidence=result.evidence,
+                automatic_verdict=result.verdict,
+                leaning=result.leaning,
+                doubt=result.doubt,
+            )
         outcomes.append(_apply_override(outcome, (overrides or {}).get(c.id)))
     score = sum(c.weight for c, o in zip(criteria.criteria, outcomes, strict=True) if o.verdict is Verdict.PASS)
     home = site.homepage
     return SiteResult(
-        municipality=site.municipality, status=SiteStatus.OK, outcomes=tuple(outcomes), score=score,
+        municipality=site.municipality,
+        status=SiteStatus.OK,
+        outcomes=tuple(outcomes),
+        score=score,
         provisional=any(o.provisional for o in outcomes),
         needs_review=any(o.verdict is Verdict.NEEDS_REVIEW for o in outcomes),
         awaiting_phone_check=any(o.provisional and o.criterion == PHONE_CRITERION for o in outcomes),
-        homepage_url=site.municipality.url, final_url=home.final_url, screenshot=home.screenshot,
+        homepage_url=site.municipality.url,
+        final_url=home.final_url,
+        screenshot=home.screenshot,
         flags=site.flags + home.flags + (("consent_closed",) if home.consent and home.consent.closed else ()),
     )
 
 
 def not_assessed(failure: CrawlFailure, criteria: Criteria) -> SiteResult:
     why = failure.reason or reason("failure.unknown", detail=failure.detail)
-    outcomes = tuple(CriterionOutcome(c.id, Verdict.NOT_ASSESSED, reason("not_assessed", status={"word": f"status.{failure.status.value}"})) for c in criteria.criteria)
+    outcomes = tuple(
+        CriterionOutcome(
+            c.id, Verdict.NOT_ASSESSED, reason("not_assessed", status={"word": f"status.{failure.status.value}"})
+        )
+        for c in criteria.criteria
+    )
     return SiteResult(
-        municipality=failure.municipality, status=failure.status, detail=failure.detail, outcomes=outcomes, reason=why,
-        homepage_url=failure.url or failure.municipality.url, final_url=failure.final_url,
+        municipality=failure.municipality,
+        status=failure.status,
+        detail=failure.detail,
+        outcomes=outcomes,
+        reason=why,
+        homepage_url=failure.url or failure.municipality.url,
+        final_url=failure.final_url,
     )
 
 

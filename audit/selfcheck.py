@@ -19,8 +19,17 @@ EXIT_BELOW_MIN = 3
 
 
 def run_self_check(
-    url: str, *, name: str, country: str, min_score: int, out: Path | None, criteria: Criteria,
-    options: Any, lang: str | None, as_json: bool, console: Any,
+    url: str,
+    *,
+    name: str,
+    country: str,
+    min_score: int,
+    out: Path | None,
+    criteria: Criteria,
+    options: Any,
+    lang: str | None,
+    as_json: bool,
+    console: Any,
 ) -> int:
     """Crawl and score one site; print verdicts, evidence and advice; return the exit code.
 
@@ -29,23 +38,12 @@ def run_self_check(
     and writes the report there too.
     """
     from audit.errors import AuditError
-    from audit.pipeline import execute
 
     problem = url_problem(url)
     if problem:
         raise AuditError(f"{url!r} is not a usable homepage URL: {problem}")
-    country = country.upper()
-    language = lang or language_for(country)
-    with tempfile.TemporaryDirectory(prefix="audit-check-") as tmp:
-        listing = Path(tmp) / "site.csv"
-        with listing.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh).writerows([["id", "name", "country", "region", "url"], ["self", name or url, country, "", url]])
-        config = RunConfig(listing, out or Path(tmp) / "run", criteria, options, kind=RunKind.CHECK, lang=language, report=out is not None)
-        results = execute(config)
-        if results is None:
-            from audit.pipeline import score_run
-
-            results = score_run(config.out, criteria)
+    language = lang or language_for(country.upper())
+    results = _check(url, name or url, country.upper(), out, criteria, options, language)
     result = results["results"][0]
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
@@ -54,6 +52,23 @@ def run_self_check(
     if result["status"] != "ok":
         return 1
     return EXIT_BELOW_MIN if (result["score"] or 0) < min_score else 0
+
+
+def _check(
+    url: str, name: str, country: str, out: Path | None, criteria: Criteria, options: Any, language: str
+) -> dict[str, Any]:
+    """The results of a one-site run (scored; with ``out``, also reported there)."""
+    from audit.pipeline import execute, score_run
+
+    with tempfile.TemporaryDirectory(prefix="audit-check-") as tmp:
+        listing = Path(tmp) / "site.csv"
+        with listing.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([["id", "name", "country", "region", "url"], ["self", name, country, "", url]])
+        run_dir = out or Path(tmp) / "run"
+        config = RunConfig(
+            listing, run_dir, criteria, options, kind=RunKind.CHECK, lang=language, report=out is not None
+        )
+        return execute(config) or score_run(run_dir, criteria)
 
 
 def _print(result: dict[str, Any], criteria: list[dict[str, Any]], lang: str, console: Any) -> None:
@@ -80,7 +95,7 @@ def _print(result: dict[str, Any], criteria: list[dict[str, Any]], lang: str, co
         console.print(f"  why: {why}", markup=False)
         for ev in outcome["evidence"][:2]:
             where = f"{ev['region']}, depth {ev['depth']}" + (f", at y={ev['box']['y']:.0f}px" if ev.get("box") else "")
-            console.print(f"  evidence: \"{ev['text'][:100]}\" ({where}) {ev['url']}", markup=False)
+            console.print(f'  evidence: "{ev["text"][:100]}" ({where}) {ev["url"]}', markup=False)
         if outcome["verdict"] != "pass":
             advice = crit["advice"].get(lang) or crit["advice"]["en"]
             console.print(f"  how to fix: {advice}", markup=False)

@@ -47,8 +47,14 @@ _TAIL_MIN = 6  # shorter words are too often the end of unrelated words
 def _compound_tails(window: str, decoys: tuple[str, ...]) -> tuple[str, ...]:
     """Decoy words ending a compound: a company named "Hedmyrabostäder", "Solbyenergi"."""
     words = re.findall(r"\w+", window)
-    return tuple(t for t in decoys if len(t) >= _TAIL_MIN and " " not in t and not t.endswith("$")
-                 and any(w.endswith(t) and len(w) > len(t) for w in words))
+    return tuple(
+        t
+        for t in decoys
+        if len(t) >= _TAIL_MIN
+        and " " not in t
+        and not t.endswith("$")
+        and any(w.endswith(t) and len(w) > len(t) for w in words)
+    )
 
 
 def is_service_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
@@ -86,8 +92,6 @@ def presents_as_service(label: str, page: PageSnapshot, vocab: Vocabulary) -> tu
         if terms and not qualifying_decoy(text, vocab):
             return terms
     return ()
-
-
 
 
 def brand_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:

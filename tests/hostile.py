@@ -62,7 +62,9 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
         pass
 
-    def _send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8", headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -165,31 +167,45 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
     def _mode_latin1(self) -> None:
-        body = ("<!doctype html><html lang='sv'><head><meta charset='iso-8859-1'><title>Åby kommun</title></head>"
-                "<body><header><a href='/kontaktcenter/'>Kontaktcenter</a></header><main><h1>Välkommen till Åby</h1>"
-                "<p>Här finns allt om skola, vård och omsorg för invånare i Åby.</p></main></body></html>").encode("iso-8859-1")
+        body = (
+            "<!doctype html><html lang='sv'><head><meta charset='iso-8859-1'><title>Åby kommun</title></head>"
+            "<body><header><a href='/kontaktcenter/'>Kontaktcenter</a></header><main><h1>Välkommen till Åby</h1>"
+            "<p>Här finns allt om skola, vård och omsorg för invånare i Åby.</p></main></body></html>"
+        ).encode("iso-8859-1")
         self._send(200, body, "text/html")
 
     def _mode_frames(self) -> None:
         if self.path.startswith("/top"):
-            return self._send(200, b"<html><body><a href='/kontaktcenter/'>Kontaktcenter</a> <p>Meny och mer text</p></body></html>")
+            return self._send(
+                200, b"<html><body><a href='/kontaktcenter/'>Kontaktcenter</a> <p>Meny och mer text</p></body></html>"
+            )
         if self.path.startswith("/content"):
             return self._send(200, page("Innehåll"))
-        self._send(200, b"<html><head><title>Ramar</title></head><frameset rows='80,*'><frame src='/top'><frame src='/content'></frameset></html>")
+        self._send(
+            200,
+            b"<html><head><title>Ramar</title></head><frameset rows='80,*'><frame src='/top'><frame src='/content'></frameset></html>",
+        )
 
     def _mode_spin(self) -> None:
-        self._send(200, b"<html><head><title>Spin</title></head><body><p>Hej</p><script>while(true){}</script></body></html>")
+        self._send(
+            200, b"<html><head><title>Spin</title></head><body><p>Hej</p><script>while(true){}</script></body></html>"
+        )
 
     def _mode_metarefresh(self) -> None:
         if self.path.startswith("/ny"):
             return self._send(200, page("Ny adress"))
-        self._send(200, b"<html><head><meta http-equiv='refresh' content='0; url=/ny/'><title></title></head><body></body></html>")
+        self._send(
+            200,
+            b"<html><head><meta http-equiv='refresh' content='0; url=/ny/'><title></title></head><body></body></html>",
+        )
 
     def _mode_metaloop(self) -> None:
         # Two pages with text that send the browser to each other by meta refresh, forever.
         target = "/" if self.path.startswith("/b") else "/b/"
-        body = (f"<html><head><meta http-equiv='refresh' content='0; url={target}'><title>Loop</title></head>"
-                "<body><p>Välkommen till kommunen. Du skickas vidare till rätt sida.</p></body></html>")
+        body = (
+            f"<html><head><meta http-equiv='refresh' content='0; url={target}'><title>Loop</title></head>"
+            "<body><p>Välkommen till kommunen. Du skickas vidare till rätt sida.</p></body></html>"
+        )
         self._send(200, body.encode("utf-8"))
 
     def _mode_jsredirect(self) -> None:
@@ -198,9 +214,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, b"<html><head><script>location.replace('/ny/')</script></head><body></body></html>")
 
     def _mode_jsmenu(self) -> None:
-        script = ("<script>setTimeout(function(){var a=document.createElement('a');a.href='/kontaktcenter/';"
-                  "a.textContent='Kontaktcenter';document.querySelector('header').appendChild(a);},300)</script>")
-        self._send(200, f"<!doctype html><html><head><title>JS-meny</title></head><body><header></header><main><h1>JS</h1><p>Innehåll här för invånarna.</p></main>{script}</body></html>".encode())
+        script = (
+            "<script>setTimeout(function(){var a=document.createElement('a');a.href='/kontaktcenter/';"
+            "a.textContent='Kontaktcenter';document.querySelector('header').appendChild(a);},300)</script>"
+        )
+        self._send(
+            200,
+            f"<!doctype html><html><head><title>JS-meny</title></head><body><header></header><main><h1>JS</h1><p>Innehåll här för invånarna.</p></main>{script}</body></html>".encode(),
+        )
 
     def _mode_shadow(self) -> None:
         # A web-component header whose menu and cookie banner live in open shadow roots.
@@ -214,19 +235,25 @@ class _Handler(BaseHTTPRequestHandler):
             "<button>Acceptera alla</button> <button id='no'>Endast nödvändiga</button></div>\";"
             "r.querySelectorAll('button').forEach(b => b.onclick = () => this.remove()); }});</script>"
         )
-        body = ("<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Skuggkommun</title></head><body>"
-                "<site-header></site-header><main><h1>Skuggkommun</h1><p>Välkommen till kommunen och dess invånare.</p></main>"
-                f"<consent-box></consent-box>{script}</body></html>")
+        body = (
+            "<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Skuggkommun</title></head><body>"
+            "<site-header></site-header><main><h1>Skuggkommun</h1><p>Välkommen till kommunen och dess invånare.</p></main>"
+            f"<consent-box></consent-box>{script}</body></html>"
+        )
         self._send(200, body.encode("utf-8"))
 
     def _mode_carousel(self) -> None:
         # The entry sits on the third slide of a carousel: inside the window, clipped by its box.
-        slides = "".join(f"<div style='flex:0 0 400px;height:80px'><a href='{h}'>{t}</a></div>"
-                         for t, h in (("Skola", "/skola/"), ("Bygglov", "/bygglov/"), ("Kontaktcenter", "/kontaktcenter/")))
-        body = ("<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Karusellkommun</title></head><body>"
-                "<main><h1>Karusellkommun</h1><p>Välkommen till kommunen och dess invånare.</p>"
-                f"<div style='width:400px;overflow:hidden'><div style='display:flex;width:1200px'>{slides}</div></div>"
-                "</main></body></html>")
+        slides = "".join(
+            f"<div style='flex:0 0 400px;height:80px'><a href='{h}'>{t}</a></div>"
+            for t, h in (("Skola", "/skola/"), ("Bygglov", "/bygglov/"), ("Kontaktcenter", "/kontaktcenter/"))
+        )
+        body = (
+            "<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Karusellkommun</title></head><body>"
+            "<main><h1>Karusellkommun</h1><p>Välkommen till kommunen och dess invånare.</p>"
+            f"<div style='width:400px;overflow:hidden'><div style='display:flex;width:1200px'>{slides}</div></div>"
+            "</main></body></html>"
+        )
         self._send(200, body.encode("utf-8"))
 
     def _mode_portal(self) -> None:
@@ -241,15 +268,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _mode_loopback(self) -> None:
         if self.path.startswith("/hemligt"):
-            body = ("<!doctype html><html><head><title>Kundtjänst</title></head><body><main><h1>Kundtjänst</h1>"
-                    "<p>HEMLIG INTERN DATA från 127.0.0.1</p></main></body></html>")
+            body = (
+                "<!doctype html><html><head><title>Kundtjänst</title></head><body><main><h1>Kundtjänst</h1>"
+                "<p>HEMLIG INTERN DATA från 127.0.0.1</p></main></body></html>"
+            )
             return self._send(200, body.encode("utf-8"))
         self._send(200, page())
 
     def _mode_xss(self) -> None:
         title = "</title><script>alert(1)</script>"
-        body = (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-                "<header><a href='javascript:alert(3)'>\"'><img src=x onerror=alert(2)> Kontaktcenter</a></header>"
-                "<main><h1>=HYPERLINK(\"http://evil.example\",\"klicka\") Kontaktcenter \u202eevil</h1>"
-                "<p>Vi hjälper dig med frågor om allt. Telefon +46 8 123 45 67, e-post a@b.se</p></main></body></html>")
+        body = (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            "<header><a href='javascript:alert(3)'>\"'><img src=x onerror=alert(2)> Kontaktcenter</a></header>"
+            '<main><h1>=HYPERLINK("http://evil.example","klicka") Kontaktcenter \u202eevil</h1>'
+            "<p>Vi hjälper dig med frågor om allt. Telefon +46 8 123 45 67, e-post a@b.se</p></main></body></html>"
+        )
         self._send(200, body.encode("utf-8"))

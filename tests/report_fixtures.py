@@ -80,15 +80,11 @@ def _page(host: str, snippet: str, matched: tuple[str, ...]) -> Evidence:
     )
 
 
-def _o(
-    cid: str, verdict: Verdict, reason: str, *evidence: Evidence, **extra: Any
-) -> CriterionOutcome:
+def _o(cid: str, verdict: Verdict, reason: str, *evidence: Evidence, **extra: Any) -> CriterionOutcome:
     return CriterionOutcome(cid, verdict, reason, evidence=evidence, **extra)
 
 
-def _site(
-    muni: Municipality, outcomes: list[CriterionOutcome], rank: int, **extra: Any
-) -> SiteResult:
+def _site(muni: Municipality, outcomes: list[CriterionOutcome], rank: int, **extra: Any) -> SiteResult:
     score = sum(1 for o in outcomes if o.verdict is Verdict.PASS)
     return SiteResult(
         municipality=muni,
@@ -170,9 +166,7 @@ def _vallentuna() -> SiteResult:
                 "explains_help",
                 P,
                 "The service page lists topics, phone and opening hours.",
-                _page(
-                    "vallentuna", "Vi hjälper dig med frågor om kommunens service.", ("vi hjalper",)
-                ),
+                _page("vallentuna", "Vi hjälper dig med frågor om kommunens service.", ("vi hjalper",)),
             ),
             _o("responsible_person", P, "The service page names the head of the unit.", person),
         ],
@@ -189,8 +183,7 @@ def _osteraker() -> SiteResult:
         P,
         "M. Researcher",
         "2025-03-06",
-        "Checked by hand: the link is visible at 1366x768; a sticky banner "
-        "confused the overlap test.",
+        "Checked by hand: the link is visible at 1366x768; a sticky banner confused the overlap test.",
         line=3,
     )
     person = Evidence(
@@ -287,9 +280,7 @@ def _hostile() -> SiteResult:
         rank=5,
         needs_review=True,
     )
-    return SiteResult(
-        **{**result.__dict__, "homepage_url": JS_URL, "final_url": "data:text/html,x"}
-    )
+    return SiteResult(**{**result.__dict__, "homepage_url": JS_URL, "final_url": "data:text/html,x"})
 
 
 def _formula() -> SiteResult:
@@ -398,14 +389,7 @@ def _png(width: int, height: int) -> bytes:
     raw = b"".join(rows)
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 9))
-        + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")

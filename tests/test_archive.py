@@ -34,7 +34,9 @@ from audit.models import (
     to_jsonable,
 )
 
-MUNI = Municipality("0114", "Upplands Väsby", "SE", "Stockholms län", "https://www.upplandsvasby.example/", "08-590 970 00")
+MUNI = Municipality(
+    "0114", "Upplands Väsby", "SE", "Stockholms län", "https://www.upplandsvasby.example/", "08-590 970 00"
+)
 
 
 # --- ids and paths ----------------------------------------------------------------------------
@@ -48,7 +50,8 @@ def test_check_id_accepts_the_safe_alphabet(good: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["../x", "a/b", "a\\b", "", "x" * 33, "x" * 40, "a\x00b", "0114\n", "\n0114", "a b", ".", "..", "åre", "0114.json"]
+    "bad",
+    ["../x", "a/b", "a\\b", "", "x" * 33, "x" * 40, "a\x00b", "0114\n", "\n0114", "a b", ".", "..", "åre", "0114.json"],
 )
 def test_check_id_rejects_anything_else(bad: str) -> None:
     with pytest.raises(AuditError, match="cannot name a file"):
@@ -105,43 +108,99 @@ def test_ledger_keeps_one_row_per_id_and_survives_reopening(tmp_path: Path) -> N
 
 def _snapshot() -> SiteSnapshot:
     link = Element(
-        kind="link", text="Kontaktcenter", name="Kontaktcenter – ring oss", href="https://www.upplandsvasby.example/kontakt",
-        landmark="header", box=Box(1040.5, 12.0, 118.25, 24.0), font_size=15.5, selector="header a:nth-of-type(3)",
+        kind="link",
+        text="Kontaktcenter",
+        name="Kontaktcenter – ring oss",
+        href="https://www.upplandsvasby.example/kontakt",
+        landmark="header",
+        box=Box(1040.5, 12.0, 118.25, 24.0),
+        font_size=15.5,
+        selector="header a:nth-of-type(3)",
     )
-    hidden = Element(kind="link", text="Kundtjänst", href="https://www.upplandsvasby.example/kt", landmark="nav",
-                     box=Box(0, 0, 0, 0), visible=False, hidden_container=True, covered=True, in_article=True,
-                     frame="https://www.upplandsvasby.example/frame")
+    hidden = Element(
+        kind="link",
+        text="Kundtjänst",
+        href="https://www.upplandsvasby.example/kt",
+        landmark="nav",
+        box=Box(0, 0, 0, 0),
+        visible=False,
+        hidden_container=True,
+        covered=True,
+        in_article=True,
+        frame="https://www.upplandsvasby.example/frame",
+    )
     footer = Element(kind="block", text="Kontaktcenter 08-590 970 00", landmark="footer", box=None)
     home = PageSnapshot(
-        url="https://www.upplandsvasby.example/", final_url="https://www.upplandsvasby.example/start", depth=0, status=200,
-        title="Upplands Väsby kommun", lang="sv", headings=(Heading(1, "Välkommen"), Heading(2, "Nyheter")),
-        elements=(link, hidden, footer), text="Välkommen Kontaktcenter", main_text="Välkommen",
+        url="https://www.upplandsvasby.example/",
+        final_url="https://www.upplandsvasby.example/start",
+        depth=0,
+        status=200,
+        title="Upplands Väsby kommun",
+        lang="sv",
+        headings=(Heading(1, "Välkommen"), Heading(2, "Nyheter")),
+        elements=(link, hidden, footer),
+        text="Välkommen Kontaktcenter",
+        main_text="Välkommen",
         redirect_chain=("https://upplandsvasby.example/", "https://www.upplandsvasby.example/start"),
-        content_type="text/html", html_file="snapshots/0114/page-0.html", screenshot="snapshots/0114/page-0.png",
+        content_type="text/html",
+        html_file="snapshots/0114/page-0.html",
+        screenshot="snapshots/0114/page-0.png",
         consent=ConsentAction(found=True, clicked="Endast nödvändiga", closed=True, detail="tier 2"),
-        mobile_elements=(link,), flags=("frameset",),
+        mobile_elements=(link,),
+        flags=("frameset",),
     )
     service = PageSnapshot(
-        url="https://www.upplandsvasby.example/kontakt", final_url="https://www.upplandsvasby.example/kontakt", depth=1,
-        status=200, title="Kontaktcenter", via_text="Kontaktcenter", via_url="https://www.upplandsvasby.example/kontakt",
-        parent_url="https://www.upplandsvasby.example/start", headings=(Heading(1, "Kontaktcenter"),),
-        text="Vi hjälper dig med frågor om allt.", viewport=(1366, 768),
+        url="https://www.upplandsvasby.example/kontakt",
+        final_url="https://www.upplandsvasby.example/kontakt",
+        depth=1,
+        status=200,
+        title="Kontaktcenter",
+        via_text="Kontaktcenter",
+        via_url="https://www.upplandsvasby.example/kontakt",
+        parent_url="https://www.upplandsvasby.example/start",
+        headings=(Heading(1, "Kontaktcenter"),),
+        text="Vi hjälper dig med frågor om allt.",
+        viewport=(1366, 768),
     )
-    return SiteSnapshot(MUNI, (home, service), "2025-01-01T10:00:00+00:00", "2025-01-01T10:00:12+00:00",
-                        user_agent="audit/0.1", attempts=2, flags=("slow",))
+    return SiteSnapshot(
+        MUNI,
+        (home, service),
+        "2025-01-01T10:00:00+00:00",
+        "2025-01-01T10:00:12+00:00",
+        user_agent="audit/0.1",
+        attempts=2,
+        flags=("slow",),
+    )
 
 
 def test_snapshot_round_trips_through_the_run_folder(tmp_path: Path) -> None:
     snapshot = _snapshot()
     captured = Captured(
         result=snapshot,
-        blobs={"snapshots/0114/page-0.html": "<html><body>Välkommen</body></html>".encode(), "snapshots/0114/page-0.png": b"\x89PNG"},
+        blobs={
+            "snapshots/0114/page-0.html": "<html><body>Välkommen</body></html>".encode(),
+            "snapshots/0114/page-0.png": b"\x89PNG",
+        },
         warc=[
-            WarcEntry("https://www.upplandsvasby.example/start", "response", "text/html; charset=utf-8",
-                      b"<html>raw</html>", 200, (("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"))),
-            WarcEntry("https://www.upplandsvasby.example/kontakt", "response", "text/html", b"<html>k</html>", 404,
-                      (("Content-Type", "text/html"),)),
-            WarcEntry("https://www.upplandsvasby.example/start", "resource", "text/html; charset=utf-8", b"<html>dom</html>"),
+            WarcEntry(
+                "https://www.upplandsvasby.example/start",
+                "response",
+                "text/html; charset=utf-8",
+                b"<html>raw</html>",
+                200,
+                (("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")),
+            ),
+            WarcEntry(
+                "https://www.upplandsvasby.example/kontakt",
+                "response",
+                "text/html",
+                b"<html>k</html>",
+                404,
+                (("Content-Type", "text/html"),),
+            ),
+            WarcEntry(
+                "https://www.upplandsvasby.example/start", "resource", "text/html; charset=utf-8", b"<html>dom</html>"
+            ),
             WarcEntry("urn:screenshot:https://www.upplandsvasby.example/start", "resource", "image/png", b"\x89PNG"),
         ],
     )
@@ -155,12 +214,16 @@ def test_snapshot_round_trips_through_the_run_folder(tmp_path: Path) -> None:
     assert loaded == snapshot
     assert loaded.pages[0].elements[0].box == Box(1040.5, 12.0, 118.25, 24.0)
     assert loaded.status is SiteStatus.OK
-    assert (tmp_path / "snapshots/0114/page-0.html").read_text(encoding="utf-8") == "<html><body>Välkommen</body></html>"
+    assert (tmp_path / "snapshots/0114/page-0.html").read_text(
+        encoding="utf-8"
+    ) == "<html><body>Välkommen</body></html>"
     assert (tmp_path / "snapshots/0114/page-0.png").read_bytes() == b"\x89PNG"
 
     with (tmp_path / "archive/0114.warc.gz").open("rb") as fh:
-        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.http_headers, r.content_stream().read())
-                   for r in ArchiveIterator(fh)]
+        records = [
+            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.http_headers, r.content_stream().read())
+            for r in ArchiveIterator(fh)
+        ]
     assert [(kind, uri) for kind, uri, _, _ in records] == [
         ("response", "https://www.upplandsvasby.example/start"),
         ("response", "https://www.upplandsvasby.example/kontakt"),
@@ -175,9 +238,18 @@ def test_snapshot_round_trips_through_the_run_folder(tmp_path: Path) -> None:
 
 
 def test_failure_round_trips_and_writes_no_warc(tmp_path: Path) -> None:
-    failure = CrawlFailure(MUNI, SiteStatus.HTTP_ERROR, "HTTP 503", url=MUNI.url, final_url=MUNI.url + "fel",
-                           http_status=503, started_at="2025-01-01T10:00:00+00:00", finished_at="2025-01-01T10:00:01+00:00",
-                           attempts=3, screenshot="snapshots/0114/page-0.png")
+    failure = CrawlFailure(
+        MUNI,
+        SiteStatus.HTTP_ERROR,
+        "HTTP 503",
+        url=MUNI.url,
+        final_url=MUNI.url + "fel",
+        http_status=503,
+        started_at="2025-01-01T10:00:00+00:00",
+        finished_at="2025-01-01T10:00:01+00:00",
+        attempts=3,
+        screenshot="snapshots/0114/page-0.png",
+    )
     ledger = Ledger(tmp_path)
     write_captured(tmp_path, Captured(result=failure), ledger)
     ledger.close()
@@ -210,7 +282,7 @@ def test_a_snapshot_naming_another_municipality_is_refused(tmp_path: Path, recor
     assert "\n" not in str(info.value) and "site.json" in str(info.value)
 
 
-@pytest.mark.parametrize("content", ['{"kind": "snapshot", "record": {}}', '{"kind": "failure"}', '[]'])
+@pytest.mark.parametrize("content", ['{"kind": "snapshot", "record": {}}', '{"kind": "failure"}', "[]"])
 def test_an_undecodable_snapshot_is_one_readable_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "snapshots/0114/site.json"
     path.parent.mkdir(parents=True)
@@ -245,26 +317,75 @@ def test_write_captured_refuses_an_unsafe_id(tmp_path: Path) -> None:
 def test_site_result_round_trips_through_json() -> None:
     phone = PhoneCheck("0114", "2025-02-03", True, "Karin Lund", "enhetschef", "Per", "asked twice", line=4)
     override = Override("0114", "easy_to_find", Verdict.PASS, "Anna", "2025-03-05", "visible after all", line=2)
-    evidence = Evidence(url=MUNI.url, text="Kontaktcenter", selector="header a", region="header",
-                        box=Box(10, 20.5, 100, 24), depth=0, matched=("kontaktcenter",), snippet="…Kontaktcenter…",
-                        screenshot="snapshots/0114/page-0.png", note=Reason("note.on_homepage"), phone=Reason("phone.visible"))
+    evidence = Evidence(
+        url=MUNI.url,
+        text="Kontaktcenter",
+        selector="header a",
+        region="header",
+        box=Box(10, 20.5, 100, 24),
+        depth=0,
+        matched=("kontaktcenter",),
+        snippet="…Kontaktcenter…",
+        screenshot="snapshots/0114/page-0.png",
+        note=Reason("note.on_homepage"),
+        phone=Reason("phone.visible"),
+    )
     result = SiteResult(
-        municipality=MUNI, status=SiteStatus.OK, detail="", score=4, rank=2, provisional=False, needs_review=True,
-        awaiting_phone_check=False, homepage_url=MUNI.url, final_url=MUNI.url + "start", screenshot="s.png",
+        municipality=MUNI,
+        status=SiteStatus.OK,
+        detail="",
+        score=4,
+        rank=2,
+        provisional=False,
+        needs_review=True,
+        awaiting_phone_check=False,
+        homepage_url=MUNI.url,
+        final_url=MUNI.url + "start",
+        screenshot="s.png",
         flags=("consent_closed",),
         outcomes=(
-            CriterionOutcome("entry_exists", Verdict.PASS, Reason("entry.on_homepage", {"words": ["Kontaktcenter"]}), evidence=(evidence,), automatic_verdict=Verdict.PASS),
-            CriterionOutcome("easy_to_find", Verdict.PASS, Reason("override", {"who": "Anna", "when": "2025-03-05", "why": "visible"}), Source.OVERRIDE, (evidence,),
-                             automatic_verdict=Verdict.FAIL, override=override),
-            CriterionOutcome("explains_help", Verdict.NEEDS_REVIEW, Reason("help.nothing"), automatic_verdict=Verdict.NEEDS_REVIEW,
-                             leaning=Verdict.FAIL, doubt=Reason("doubt.entry_under_review")),
-            CriterionOutcome("responsible_person", Verdict.PASS, Reason("phone.named", {"date": "2025-02-03", "who": "Karin Lund"}), Source.PHONE_CHECK,
-                             automatic_verdict=Verdict.FAIL, phone_check=phone),
-            CriterionOutcome("on_front_page", Verdict.NOT_ASSESSED, Reason("not_assessed", {"status": {"word": "status.dns_error"}})),
+            CriterionOutcome(
+                "entry_exists",
+                Verdict.PASS,
+                Reason("entry.on_homepage", {"words": ["Kontaktcenter"]}),
+                evidence=(evidence,),
+                automatic_verdict=Verdict.PASS,
+            ),
+            CriterionOutcome(
+                "easy_to_find",
+                Verdict.PASS,
+                Reason("override", {"who": "Anna", "when": "2025-03-05", "why": "visible"}),
+                Source.OVERRIDE,
+                (evidence,),
+                automatic_verdict=Verdict.FAIL,
+                override=override,
+            ),
+            CriterionOutcome(
+                "explains_help",
+                Verdict.NEEDS_REVIEW,
+                Reason("help.nothing"),
+                automatic_verdict=Verdict.NEEDS_REVIEW,
+                leaning=Verdict.FAIL,
+                doubt=Reason("doubt.entry_under_review"),
+            ),
+            CriterionOutcome(
+                "responsible_person",
+                Verdict.PASS,
+                Reason("phone.named", {"date": "2025-02-03", "who": "Karin Lund"}),
+                Source.PHONE_CHECK,
+                automatic_verdict=Verdict.FAIL,
+                phone_check=phone,
+            ),
+            CriterionOutcome(
+                "on_front_page", Verdict.NOT_ASSESSED, Reason("not_assessed", {"status": {"word": "status.dns_error"}})
+            ),
         ),
     )
     data = json.loads(json.dumps(to_jsonable(result)))
-    assert data["outcomes"][1]["source"] == "override" and data["outcomes"][3]["phone_check"]["person_name"] == "Karin Lund"
+    assert (
+        data["outcomes"][1]["source"] == "override"
+        and data["outcomes"][3]["phone_check"]["person_name"] == "Karin Lund"
+    )
     back = from_jsonable(SiteResult, data)
     assert back == result
     assert back.outcomes[1].override.verdict is Verdict.PASS
@@ -273,10 +394,14 @@ def test_site_result_round_trips_through_json() -> None:
 
 
 def test_from_jsonable_ignores_unknown_keys_and_uses_defaults() -> None:
-    back = from_jsonable(CrawlFailure, {"municipality": to_jsonable(MUNI), "status": "timeout", "detail": "slow", "extra": 1})
+    back = from_jsonable(
+        CrawlFailure, {"municipality": to_jsonable(MUNI), "status": "timeout", "detail": "slow", "extra": 1}
+    )
     assert back == CrawlFailure(MUNI, SiteStatus.TIMEOUT, "slow")
 
 
 def test_free_text_where_a_reason_is_expected_is_kept_as_text() -> None:
-    outcome = from_jsonable(CriterionOutcome, {"criterion": "entry_exists", "verdict": "pass", "reason": "written by hand"})
+    outcome = from_jsonable(
+        CriterionOutcome, {"criterion": "entry_exists", "verdict": "pass", "reason": "written by hand"}
+    )
     assert outcome.reason == Reason("text", {"text": "written by hand"})

@@ -49,12 +49,20 @@ def test_kappa_undefined_without_pairs() -> None:
 
 def _result(mid: str, status: SiteStatus, verdicts: tuple[Verdict, ...] = ()) -> dict[str, Any]:
     outcomes = tuple(
-        CriterionOutcome(cid, v, f"{cid} was {v.value}",
-                         evidence=(Evidence(url=f"https://{mid}.example/", text=f"link for {cid}"),) if cid == "on_front_page" else ())
+        CriterionOutcome(
+            cid,
+            v,
+            f"{cid} was {v.value}",
+            evidence=(Evidence(url=f"https://{mid}.example/", text=f"link for {cid}"),)
+            if cid == "on_front_page"
+            else (),
+        )
         for cid, v in zip(IDS, verdicts or (Verdict.NOT_ASSESSED,) * 5, strict=True)
     )
     muni = Municipality(mid, f"Kommun {mid}", "SE", "", f"https://{mid}.example/")
-    return to_jsonable(SiteResult(muni, status, detail="" if status is SiteStatus.OK else "no such host", outcomes=outcomes))
+    return to_jsonable(
+        SiteResult(muni, status, detail="" if status is SiteStatus.OK else "no such host", outcomes=outcomes)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -114,10 +122,18 @@ def test_calibrate_report(tmp_path: Path, results: dict[str, Any]) -> None:
     assert crit["explains_help"]["confusion"]["review"]["review"] == 1
     assert crit["explains_help"]["confusion"]["0"]["1"] == 1
 
-    assert crit["on_front_page"]["disagreements"] == [{
-        "id": "0001", "name": "Kommun 0001", "label": "1", "tool": "0", "reason": "on_front_page was fail",
-        "evidence_url": "https://0001.example/", "evidence_text": "link for on_front_page", "note": "link hidden in hover menu",
-    }]
+    assert crit["on_front_page"]["disagreements"] == [
+        {
+            "id": "0001",
+            "name": "Kommun 0001",
+            "label": "1",
+            "tool": "0",
+            "reason": "on_front_page was fail",
+            "evidence_url": "https://0001.example/",
+            "evidence_text": "link for on_front_page",
+            "note": "link hidden in hover menu",
+        }
+    ]
     [d] = crit["explains_help"]["disagreements"]
     assert (d["id"], d["label"], d["tool"], d["evidence_url"]) == ("0002", "0", "1", "")
     assert crit["entry_exists"]["disagreements"] == [] and crit["responsible_person"]["disagreements"] == []

@@ -8,8 +8,10 @@ from audit.checks import run_checks
 from audit.messages import render
 from audit.models import Heading, PageSnapshot, SiteSnapshot, Verdict
 
-SERVICE_TEXT = ("Kontaktcenter. Vi hjälper dig med frågor om skola, bygglov och avfall. "
-                "Ring 0123-45 67 00 eller mejla kontaktcenter@solby.se.")
+SERVICE_TEXT = (
+    "Kontaktcenter. Vi hjälper dig med frågor om skola, bygglov och avfall. "
+    "Ring 0123-45 67 00 eller mejla kontaktcenter@solby.se."
+)
 
 
 def verdicts(s):
@@ -17,8 +19,16 @@ def verdicts(s):
 
 
 def service_page(*extra, path="kontaktcenter/", depth=1, text=SERVICE_TEXT, heading="Kontaktcenter", parent=BASE):
-    return page(path, depth=depth, title=f"{heading} - Solby", headings=(heading,),
-                elements=(block(text), *extra), text=text, via_text=heading, parent=parent)
+    return page(
+        path,
+        depth=depth,
+        title=f"{heading} - Solby",
+        headings=(heading,),
+        elements=(block(text), *extra),
+        text=text,
+        via_text=heading,
+        parent=parent,
+    )
 
 
 def test_header_link_to_a_full_service_page_passes_everything():
@@ -36,8 +46,14 @@ def test_evidence_names_element_region_and_position():
 
 
 def test_inflected_forms_count_in_every_language():
-    forms = {"Kontaktcentret": "SE", "Servicetorget": "NO", "Tenestetorget": "NO", "Borgerservicen": "DK",
-             "Asiakaspalveluun": "FI", "Kundtjänsten": "FI"}
+    forms = {
+        "Kontaktcentret": "SE",
+        "Servicetorget": "NO",
+        "Tenestetorget": "NO",
+        "Borgerservicen": "DK",
+        "Asiakaspalveluun": "FI",
+        "Kundtjänsten": "FI",
+    }
     for word, country in forms.items():
         home = page(elements=(link(word, "x/"),))
         assert verdicts(site(home, country=country))["on_front_page"] is Verdict.PASS, word
@@ -88,16 +104,30 @@ def test_contact_link_leading_to_a_service_page_counts_for_front_page():
 
 def test_generic_contact_page_without_service_heading_is_not_a_service_page():
     home = page(elements=(link("Kontakta oss", "kontakt/"),))
-    contact = page("kontakt/", depth=1, title="Kontakta oss", headings=("Kontakta oss",),
-                   elements=(block("Telefon 0123-45 67 89"),), via_text="Kontakta oss", parent=BASE)
+    contact = page(
+        "kontakt/",
+        depth=1,
+        title="Kontakta oss",
+        headings=("Kontakta oss",),
+        elements=(block("Telefon 0123-45 67 89"),),
+        via_text="Kontakta oss",
+        parent=BASE,
+    )
     v = verdicts(site(home, contact))
     assert v["entry_exists"] is Verdict.FAIL and v["on_front_page"] is Verdict.FAIL
 
 
 def test_service_two_clicks_deep_exists_but_is_not_on_the_front_page():
     home = page(elements=(link("Kontakta oss", "kontakt/"),))
-    contact = page("kontakt/", depth=1, title="Kontakt", headings=("Kontakt",), via_text="Kontakta oss",
-                   elements=(link("Servicecenter", "kontakt/servicecenter/", landmark="main", y=300),), parent=BASE)
+    contact = page(
+        "kontakt/",
+        depth=1,
+        title="Kontakt",
+        headings=("Kontakt",),
+        via_text="Kontakta oss",
+        elements=(link("Servicecenter", "kontakt/servicecenter/", landmark="main", y=300),),
+        parent=BASE,
+    )
     svc = service_page(path="kontakt/servicecenter/", depth=2, heading="Servicecenter", parent=BASE + "kontakt/")
     v = verdicts(site(home, contact, svc))
     assert v["entry_exists"] is Verdict.PASS
@@ -128,27 +158,52 @@ def test_decoys_do_not_count():
 
 def test_brand_name_counts_when_its_page_presents_it_as_the_service():
     home = page(elements=(link("KomIn", "komin/"),))
-    brand = page("komin/", depth=1, title="KomIn", headings=("KomIn",), via_text="KomIn", parent=BASE,
-                 text="KomIn är Solby kommuns medborgarkontor. Vi hjälper dig med frågor om allt. Telefon 0123-11 22 33, e-post komin@solby.se")
+    brand = page(
+        "komin/",
+        depth=1,
+        title="KomIn",
+        headings=("KomIn",),
+        via_text="KomIn",
+        parent=BASE,
+        text="KomIn är Solby kommuns medborgarkontor. Vi hjälper dig med frågor om allt. Telefon 0123-11 22 33, e-post komin@solby.se",
+    )
     v = verdicts(site(home, brand))
-    assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS and v["explains_help"] is Verdict.PASS
+    assert (
+        v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS and v["explains_help"] is Verdict.PASS
+    )
 
 
 def test_brand_link_counts_when_its_page_heading_names_the_service_too():
     # The page's heading names the service as well as the brand ("KomIn – kommunens
     # medborgarkontor"): a front-page entry either way.
     home = page(elements=(link("KomIn", "komin/"),))
-    brand = page("komin/", depth=1, title="KomIn – Solby kommun", headings=("KomIn – kommunens medborgarkontor",),
-                 via_text="KomIn", parent=BASE, text="Vi hjälper dig med frågor om allt. Telefon 0123-11 22 33, e-post komin@solby.se")
+    brand = page(
+        "komin/",
+        depth=1,
+        title="KomIn – Solby kommun",
+        headings=("KomIn – kommunens medborgarkontor",),
+        via_text="KomIn",
+        parent=BASE,
+        text="Vi hjälper dig med frågor om allt. Telefon 0123-11 22 33, e-post komin@solby.se",
+    )
     v = verdicts(site(home, brand))
-    assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS and v["easy_to_find"] is Verdict.PASS
+    assert (
+        v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS and v["easy_to_find"] is Verdict.PASS
+    )
 
 
 def test_a_link_to_a_service_page_that_does_not_present_its_label_is_no_brand():
     # "Bygga och bo" leads to a page that mentions the contact centre only in passing.
     home = page(elements=(link("Bygga och bo", "bygga/"),))
-    section = page("bygga/", depth=1, title="Bygga och bo", headings=("Bygga och bo", "Kontaktcenter"),
-                   via_text="Bygga och bo", parent=BASE, text="Bygga och bo. Frågor? Ring vårt kontaktcenter.")
+    section = page(
+        "bygga/",
+        depth=1,
+        title="Bygga och bo",
+        headings=("Bygga och bo", "Kontaktcenter"),
+        via_text="Bygga och bo",
+        parent=BASE,
+        text="Bygga och bo. Frågor? Ring vårt kontaktcenter.",
+    )
     v = verdicts(site(home, section))
     assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.FAIL
 
@@ -157,11 +212,26 @@ def test_page_content_wrapped_in_article_is_not_news():
     # WordPress/Sitevision/Drupal: every page's own content sits in <article>. The section page's
     # link to the service page (two clicks deep) counts; its heading is no news heading.
     home = page(elements=(link("Kommun och politik", "kommun/"),))
-    section = page("kommun/", depth=1, title="Kommun och politik", via_text="Kommun och politik", parent=BASE,
-                   elements=(link("Kontaktcenter", "kommun/kontaktcenter/", landmark="main", in_article=True),))
-    svc = PageSnapshot(url=BASE + "kommun/kontaktcenter/", final_url=BASE + "kommun/kontaktcenter/", depth=2, status=200,
-                       title="Solby kommun", headings=(Heading(1, "Kontaktcenter", in_article=True, article_main=True),),
-                       text="Vi hjälper dig", main_text="Vi hjälper dig", via_text="Kontaktcenter", parent_url=BASE + "kommun/")
+    section = page(
+        "kommun/",
+        depth=1,
+        title="Kommun och politik",
+        via_text="Kommun och politik",
+        parent=BASE,
+        elements=(link("Kontaktcenter", "kommun/kontaktcenter/", landmark="main", in_article=True),),
+    )
+    svc = PageSnapshot(
+        url=BASE + "kommun/kontaktcenter/",
+        final_url=BASE + "kommun/kontaktcenter/",
+        depth=2,
+        status=200,
+        title="Solby kommun",
+        headings=(Heading(1, "Kontaktcenter", in_article=True, article_main=True),),
+        text="Vi hjälper dig",
+        main_text="Vi hjälper dig",
+        via_text="Kontaktcenter",
+        parent_url=BASE + "kommun/",
+    )
     v = verdicts(site(home, section, svc))
     assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.FAIL
     only_link = verdicts(site(home, section))
@@ -169,26 +239,51 @@ def test_page_content_wrapped_in_article_is_not_news():
 
 
 def test_dated_items_and_news_regions_are_news():
-    home = page(elements=(
-        link("Kontaktcenter får nya öppettider", "kontaktcenter-oppettider/", landmark="main", in_article=True, dated=True),
-        link("Kontaktcenter stänger tidigt", "stanger/", landmark="main", news_region=True),
-    ))
+    home = page(
+        elements=(
+            link(
+                "Kontaktcenter får nya öppettider",
+                "kontaktcenter-oppettider/",
+                landmark="main",
+                in_article=True,
+                dated=True,
+            ),
+            link("Kontaktcenter stänger tidigt", "stanger/", landmark="main", news_region=True),
+        )
+    )
     v = run_checks(site(home), CRITERIA)
     assert v["entry_exists"].verdict is Verdict.FAIL and "news" in render(v["entry_exists"].reason)
 
 
 def test_a_page_declaring_itself_a_news_article_is_no_service_page():
     home = page(elements=(link("Aktuellt", "aktuellt-1/"),))
-    news = PageSnapshot(url=BASE + "sommar/", final_url=BASE + "sommar/", depth=1, status=200, title="Kontaktcenter i sommar",
-                        headings=(Heading(1, "Kontaktcenter i sommar"),), text="x", main_text="x", via_text="Aktuellt",
-                        parent_url=BASE, news_signals=("published_time", "og:article"))
+    news = PageSnapshot(
+        url=BASE + "sommar/",
+        final_url=BASE + "sommar/",
+        depth=1,
+        status=200,
+        title="Kontaktcenter i sommar",
+        headings=(Heading(1, "Kontaktcenter i sommar"),),
+        text="x",
+        main_text="x",
+        via_text="Aktuellt",
+        parent_url=BASE,
+        news_signals=("published_time", "og:article"),
+    )
     assert verdicts(site(home, news))["entry_exists"] is Verdict.FAIL
 
 
 def test_brand_name_without_service_presentation_does_not_count():
     home = page(elements=(link("KomIn", "komin/"),))
-    other = page("komin/", depth=1, title="KomIn", headings=("KomIn",), via_text="KomIn", parent=BASE,
-                 text="KomIn är vår personaltidning.")
+    other = page(
+        "komin/",
+        depth=1,
+        title="KomIn",
+        headings=("KomIn",),
+        via_text="KomIn",
+        parent=BASE,
+        text="KomIn är vår personaltidning.",
+    )
     assert verdicts(site(home, other))["entry_exists"] is Verdict.FAIL
 
 
@@ -198,15 +293,19 @@ def test_explains_help_needs_what_and_how():
     assert verdicts(site(home, only_phone))["explains_help"] is Verdict.FAIL
     welcome = service_page(text="Välkommen till kontaktcenter!")
     assert verdicts(site(home, welcome))["explains_help"] is Verdict.FAIL
-    phone_and_hours = service_page(text="Vi svarar på frågor om skola och omsorg. Telefon 0123-45 67 00. Öppettider: måndag–fredag 8–16.")
+    phone_and_hours = service_page(
+        text="Vi svarar på frågor om skola och omsorg. Telefon 0123-45 67 00. Öppettider: måndag–fredag 8–16."
+    )
     assert verdicts(site(home, phone_and_hours))["explains_help"] is Verdict.PASS
 
 
 def test_responsible_person_roles():
     home = page(elements=(link("Servicetorget", "servicetorget/"),))
+
     def verdict_for(line):
         svc = service_page(block(line), path="servicetorget/", heading="Servicetorget")
         return verdicts(site(home, svc, country="NO"))["responsible_person"]
+
     assert verdict_for("Leder for servicetorget er Ola Nordmann") is Verdict.PASS
     assert verdict_for("Rådgiver Anna Berg svarer i telefon") is Verdict.FAIL
     assert verdict_for("Avdelingsleder Kari Holm. Rådgiver Anna Berg svarer i telefon.") is Verdict.PASS
@@ -217,10 +316,23 @@ def test_responsible_person_roles():
 def test_responsible_person_on_a_page_linked_from_the_service_page():
     home = page(elements=(link("Kontaktcenter", "kontaktcenter/"),))
     svc = service_page()
-    org = page("kontaktcenter/om-oss/", depth=2, title="Om oss", headings=("Om oss",), via_text="Om oss",
-               parent=svc.final_url, elements=(block("Kontaktcentret leds av enhetschef Karin Lindqvist."),))
-    unrelated = page("organisation/", depth=2, title="Organisation", headings=("Organisation",), parent=BASE + "other/",
-                     elements=(block("Skolchef: Per Persson"),))
+    org = page(
+        "kontaktcenter/om-oss/",
+        depth=2,
+        title="Om oss",
+        headings=("Om oss",),
+        via_text="Om oss",
+        parent=svc.final_url,
+        elements=(block("Kontaktcentret leds av enhetschef Karin Lindqvist."),),
+    )
+    unrelated = page(
+        "organisation/",
+        depth=2,
+        title="Organisation",
+        headings=("Organisation",),
+        parent=BASE + "other/",
+        elements=(block("Skolchef: Per Persson"),),
+    )
     assert verdicts(site(home, svc, org))["responsible_person"] is Verdict.PASS
     assert verdicts(site(home, svc, unrelated))["responsible_person"] is Verdict.FAIL
 
@@ -228,8 +340,14 @@ def test_responsible_person_on_a_page_linked_from_the_service_page():
 def test_person_named_in_an_organisation_chart_must_be_tied_to_the_service():
     home = page(elements=(link("Kontaktcenter", "kontaktcenter/"),))
     svc = service_page()
-    org = page("kontaktcenter/organisation/", depth=2, title="Organisation", headings=("Organisation",),
-               parent=svc.final_url, elements=(block("Skolchef: Per Persson"),))
+    org = page(
+        "kontaktcenter/organisation/",
+        depth=2,
+        title="Organisation",
+        headings=("Organisation",),
+        parent=svc.final_url,
+        elements=(block("Skolchef: Per Persson"),),
+    )
     assert verdicts(site(home, svc, org))["responsible_person"] is Verdict.FAIL
 
 
@@ -246,7 +364,9 @@ def test_phone_screen_visibility_is_recorded_as_information():
 
 
 def test_block_naming_the_service_with_an_address_or_hours_counts():
-    with_address = page(elements=(block("Kontaktcenter finns i Stadshuset, besöksadress Storgatan 12", landmark="footer", y=1900),))
+    with_address = page(
+        elements=(block("Kontaktcenter finns i Stadshuset, besöksadress Storgatan 12", landmark="footer", y=1900),)
+    )
     with_hours = page(elements=(block("Kontaktcenter: öppettider måndag–fredag 8–16", landmark="main", y=500),))
     bare = page(elements=(block("Kontaktcenter är en del av kommunens service", landmark="main", y=500),))
     assert verdicts(site(with_address))["on_front_page"] is Verdict.PASS
@@ -262,15 +382,23 @@ from audit.pipeline import switchboard_from_site  # noqa: E402
 
 def test_registry_numbers_are_never_phone_numbers():
     vocab = CRITERIA.vocabulary
-    for text in ("Organisationsnummer 212000-2510", "Org.nr. 944 000 111", "CVR 29189846", "CVR-nr. 29 18 98 46",
-                 "Y-tunnus 0201256-6", "212000-2510"):
+    for text in (
+        "Organisationsnummer 212000-2510",
+        "Org.nr. 944 000 111",
+        "CVR 29189846",
+        "CVR-nr. 29 18 98 46",
+        "Y-tunnus 0201256-6",
+        "212000-2510",
+    ):
         assert phone_numbers(text, vocab) == [], text
     assert [n for n, _ in phone_numbers("CVR 29189846 · Telefon 89 89 89 89", vocab)] == ["89 89 89 89"]
     assert "phone" not in find_channels("Kontaktcenter hjälper dig med frågor om allt. Org.nr 212000-2510", vocab).found
 
 
 def test_the_call_list_takes_the_number_labelled_as_the_switchboard():
-    footer = block("Solby kommun · Organisationsnummer 212000-2510 · Växel 0123-45 60 00 · Fax 0123-45 60 99", landmark="footer")
+    footer = block(
+        "Solby kommun · Organisationsnummer 212000-2510 · Växel 0123-45 60 00 · Fax 0123-45 60 99", landmark="footer"
+    )
     other = block("Boka tid: 0123-11 11 11", landmark="main")
     assert switchboard_from_site(site(page(elements=(other, footer))), CRITERIA) == "0123-45 60 00"
     norway = block("Org.nr. 944 000 111 · Sentralbord 75 55 55 55", landmark="footer")
@@ -294,20 +422,31 @@ def test_a_department_desk_is_a_decoy_in_any_inflection_but_a_topic_list_is_not(
     assert qualifying_decoy("Vesihuollon asiakaspalvelu", vocab)  # genitive of vesihuolto
     assert qualifying_decoy("Hedmyrabostäder – kundservice", vocab)  # the company's name ends the compound
     assert not qualifying_decoy("Kontaktcenter", vocab)
-    assert not qualifying_decoy("Kontaktcenter hjälper dig. Vi svarar på frågor om skola, vatten, avfall och bygglov.", vocab)
+    assert not qualifying_decoy(
+        "Kontaktcenter hjälper dig. Vi svarar på frågor om skola, vatten, avfall och bygglov.", vocab
+    )
     assert not qualifying_decoy("Kontaktcenter: ring 0123-45 67 89. Kundtjänst VA och avfall: 0123-45 67 00", vocab)
 
 
 def test_name_and_role_on_separate_lines_make_one_card():
     vocab = CRITERIA.vocabulary
-    lines = [Element(kind="block", text=t, landmark="main", box=Box(100, y, 600, 28)) for t, y in (
-        ("Hege Mo Larsen", 1000), ("Leder for Servicetorget", 1028), ("Ola Nordmann", 1056), ("Rådgiver", 1084))]
+    lines = [
+        Element(kind="block", text=t, landmark="main", box=Box(100, y, 600, 28))
+        for t, y in (
+            ("Hege Mo Larsen", 1000),
+            ("Leder for Servicetorget", 1028),
+            ("Ola Nordmann", 1056),
+            ("Rådgiver", 1084),
+        )
+    ]
     joined = cards(lines, vocab, frozenset())
     assert joined == ["Hege Mo Larsen, Leder for Servicetorget", "Ola Nordmann, Rådgiver"]
     kinds = {p.name: p.kind for text in joined for p in people_in(text, vocab, frozenset())}
     assert kinds == {"Hege Mo Larsen": "responsible", "Ola Nordmann": "staff"}
-    apart = [Element(kind="block", text="Hege Mo Larsen", landmark="main", box=Box(100, 100, 600, 28)),
-             Element(kind="block", text="Leder for Servicetorget", landmark="main", box=Box(100, 400, 600, 28))]
+    apart = [
+        Element(kind="block", text="Hege Mo Larsen", landmark="main", box=Box(100, 100, 600, 28)),
+        Element(kind="block", text="Leder for Servicetorget", landmark="main", box=Box(100, 400, 600, 28)),
+    ]
     assert cards(apart, vocab, frozenset()) == []
 
 
@@ -322,7 +461,10 @@ def test_an_adviser_whose_title_ends_in_a_leaders_word_is_staff():
 
 
 def test_parked_pages_and_sites_that_never_name_the_municipality_are_not_its_own():
-    parked = page(title="lindholtkommune.dk – dette domæne er til salg", text="Dette domæne er til salg! Køb dette domæne Borgerservice online")
+    parked = page(
+        title="lindholtkommune.dk – dette domæne er til salg",
+        text="Dette domæne er til salg! Køb dette domæne Borgerservice online",
+    )
     assert foreign_site(site(parked, name="Lindholt Kommune", country="DK"), CRITERIA).code == "failure.parked"
     host = page(title="Webhotelli on valmis", text="Onnittelut! Webhotellisi on valmis. Tämä on oletussivu.")
     assert foreign_site(site(host, name="Pilvikosken kunta", country="FI"), CRITERIA)
@@ -335,8 +477,20 @@ def test_what_covers_an_entry_is_named():
     entry = link("Kontaktcenter", "kontaktcenter/", y=300, covered=True)
     entry = Element(**{**entry.__dict__, "covered_by": "overlay:0"})
     home = page(elements=(entry,))
-    home = PageSnapshot(**{**home.__dict__, "overlays": (Overlay("div#nyhetsbrev", "Prenumerera på vårt nyhetsbrev", Box(300, 200, 700, 400)),)})
-    svc = page("kontaktcenter/", depth=1, title="Kontaktcenter", headings=("Kontaktcenter",), via_text="Kontaktcenter", parent=BASE)
+    home = PageSnapshot(
+        **{
+            **home.__dict__,
+            "overlays": (Overlay("div#nyhetsbrev", "Prenumerera på vårt nyhetsbrev", Box(300, 200, 700, 400)),),
+        }
+    )
+    svc = page(
+        "kontaktcenter/",
+        depth=1,
+        title="Kontaktcenter",
+        headings=("Kontaktcenter",),
+        via_text="Kontaktcenter",
+        parent=BASE,
+    )
     result = run_checks(site(home, svc), CRITERIA)["easy_to_find"]
     assert result.verdict is Verdict.FAIL
     assert "Prenumerera på vårt nyhetsbrev" in render(result.reason) and "div#nyhetsbrev" in render(result.reason, "sv")
@@ -345,8 +499,17 @@ def test_what_covers_an_entry_is_named():
 def test_a_cookie_banner_left_open_over_the_entry_needs_review():
     entry = link("Kontaktcenter", "kontaktcenter/", y=300, covered=True)
     home = page(elements=(entry,))
-    home = PageSnapshot(**{**home.__dict__, "consent": ConsentAction(found=True, closed=False, detail="no least-consent choice")})
-    svc = page("kontaktcenter/", depth=1, title="Kontaktcenter", headings=("Kontaktcenter",), via_text="Kontaktcenter", parent=BASE)
+    home = PageSnapshot(
+        **{**home.__dict__, "consent": ConsentAction(found=True, closed=False, detail="no least-consent choice")}
+    )
+    svc = page(
+        "kontaktcenter/",
+        depth=1,
+        title="Kontaktcenter",
+        headings=("Kontaktcenter",),
+        via_text="Kontaktcenter",
+        parent=BASE,
+    )
     result = run_checks(site(home, svc), CRITERIA)["easy_to_find"]
     assert result.verdict is Verdict.NEEDS_REVIEW and result.leaning is Verdict.FAIL
 
@@ -373,8 +536,16 @@ def test_a_mention_on_another_desks_page_is_that_desk():
     # Batch 3: "Kundeservice – Havøy kommunale eiendom" (the property department's desk) page
     # says "Kundeservice hjelper leietakere..." in a sentence of its own.
     home = page(elements=(link("Kundeservice kommunale boliger", "eiendom/kundeservice/", landmark="main"),))
-    desk = page("eiendom/kundeservice/", depth=1, title="Kundeservice – Havøy kommunale eiendom", headings=("Kundeservice – Havøy kommunale eiendom",),
-                via_text="Kundeservice kommunale boliger", parent=BASE,
-                elements=(block("Havøy kommunale eiendom forvalter utleieboliger. Kundeservice hjelper leietakere med husleie."),))
+    desk = page(
+        "eiendom/kundeservice/",
+        depth=1,
+        title="Kundeservice – Havøy kommunale eiendom",
+        headings=("Kundeservice – Havøy kommunale eiendom",),
+        via_text="Kundeservice kommunale boliger",
+        parent=BASE,
+        elements=(
+            block("Havøy kommunale eiendom forvalter utleieboliger. Kundeservice hjelper leietakere med husleie."),
+        ),
+    )
     result = run_checks(site(home, desk, country="NO"), CRITERIA)["entry_exists"]
     assert result.verdict is Verdict.FAIL, result.reason

@@ -57,7 +57,10 @@ def test_an_unwritable_run_folder_is_one_line(scored: Path, command: list[str], 
 
 
 def test_call_list_to_a_missing_folder_or_a_folder_is_one_line(scored: Path, tmp_path: Path) -> None:
-    _one_line(runner.invoke(app, ["call-list", str(scored), "--output", str(tmp_path / "nope" / "calls.csv")]), "does not exist")
+    _one_line(
+        runner.invoke(app, ["call-list", str(scored), "--output", str(tmp_path / "nope" / "calls.csv")]),
+        "does not exist",
+    )
     _one_line(runner.invoke(app, ["call-list", str(scored), "--output", str(tmp_path)]), "is a folder")
 
 
@@ -75,11 +78,14 @@ def _listing(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("option", "words"), [
-    (["--lang", "xx"], ("unsupported report language",)),
-    (["--compare", "/missing/run"], ("/missing/run",)),
-    (["--engine", "bogus"], ("unknown engine",)),
-])
+@pytest.mark.parametrize(
+    ("option", "words"),
+    [
+        (["--lang", "xx"], ("unsupported report language",)),
+        (["--compare", "/missing/run"], ("/missing/run",)),
+        (["--engine", "bogus"], ("unknown engine",)),
+    ],
+)
 def test_bad_options_fail_before_anything_is_written(tmp_path: Path, option: list[str], words: tuple[str, ...]) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(_listing(tmp_path)), "--out", str(out), *option])
@@ -89,7 +95,9 @@ def test_bad_options_fail_before_anything_is_written(tmp_path: Path, option: lis
 
 def test_crawl_with_a_bogus_engine_leaves_no_run_json(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    _one_line(runner.invoke(app, ["crawl", str(_listing(tmp_path)), "--out", str(out), "--engine", "bogus"]), "unknown engine")
+    _one_line(
+        runner.invoke(app, ["crawl", str(_listing(tmp_path)), "--out", str(out), "--engine", "bogus"]), "unknown engine"
+    )
     assert not (out / "run.json").exists()
 
 
@@ -157,12 +165,15 @@ def test_an_unclosed_quote_is_still_called_one(tmp_path: Path) -> None:
 
 
 def test_a_row_with_too_many_cells_does_not_hide_the_other_rows_problems(tmp_path: Path) -> None:
-    path = _write(tmp_path, (
-        b"id,name,country,region,url\n"
-        b"0001,A,SE,X,https://a.se/,extra\n"
-        b"0002,B,Sweden,X,https://b.se/\n"
-        b"0003,C,SE,X,ftp://c.se/\n"
-    ))
+    path = _write(
+        tmp_path,
+        (
+            b"id,name,country,region,url\n"
+            b"0001,A,SE,X,https://a.se/,extra\n"
+            b"0002,B,Sweden,X,https://b.se/\n"
+            b"0003,C,SE,X,ftp://c.se/\n"
+        ),
+    )
     with pytest.raises(InputError) as info:
         load_municipalities(path)
     assert [(p.line, p.field) for p in info.value.problems] == [(2, None), (3, "country"), (4, "url")]

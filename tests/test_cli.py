@@ -70,7 +70,9 @@ def test_broken_phone_checks_stop_the_run_before_anything_is_written(tmp_path):
 
 def test_malformed_criteria_names_the_field(tmp_path):
     bad = tmp_path / "criteria.yaml"
-    bad.write_text((ROOT / "criteria.yaml").read_text(encoding="utf-8").replace("weight: 1", "weight: heavy", 1), encoding="utf-8")
+    bad.write_text(
+        (ROOT / "criteria.yaml").read_text(encoding="utf-8").replace("weight: 1", "weight: heavy", 1), encoding="utf-8"
+    )
     result = _invoke("run", str(_listing(tmp_path)), "--out", str(tmp_path / "o"), "--criteria", str(bad))
     assert result.exit_code == 1
     assert "criteria[0].weight" in result.output
@@ -108,9 +110,23 @@ def test_check_prints_verdicts_evidence_and_advice_with_exit_codes(tmp_path):
 
     with DemoServer(SITES) as server:
         url = server.url_for("almnas")
-        ok = CliRunner().invoke(app, ["check", url, "--country", "SE", "--allow-private-network", "--out", str(tmp_path / "a")])
-        below = CliRunner().invoke(app, ["check", server.url_for("lillsund"), "--country", "SE", "--min-score", "5",
-                                         "--allow-private-network", "--out", str(tmp_path / "b")])
+        ok = CliRunner().invoke(
+            app, ["check", url, "--country", "SE", "--allow-private-network", "--out", str(tmp_path / "a")]
+        )
+        below = CliRunner().invoke(
+            app,
+            [
+                "check",
+                server.url_for("lillsund"),
+                "--country",
+                "SE",
+                "--min-score",
+                "5",
+                "--allow-private-network",
+                "--out",
+                str(tmp_path / "b"),
+            ],
+        )
         refused = CliRunner().invoke(app, ["check", url, "--out", str(tmp_path / "c")])
     assert ok.exit_code == 0, ok.output
     assert "[PASS] easy_to_find" in ok.stderr and "evidence:" in ok.stderr

@@ -47,8 +47,16 @@ def bundled() -> Criteria:
 
 
 def test_bundled_criteria_in_rubric_order(bundled: Criteria) -> None:
-    assert bundled.ids == CRITERION_IDS == (
-        "entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person",
+    assert (
+        bundled.ids
+        == CRITERION_IDS
+        == (
+            "entry_exists",
+            "on_front_page",
+            "easy_to_find",
+            "explains_help",
+            "responsible_person",
+        )
     )
     assert [c.weight for c in bundled.criteria] == [1, 1, 1, 1, 1]
     assert bundled.criterion("responsible_person").source == "automatic_or_phone"
@@ -99,59 +107,78 @@ def test_terms_merge_languages_longest_first(bundled: Criteria) -> None:
 ONE_MISTAKE = {
     "unknown top-level key": (
         [("title: Finding", "colour: blue\ntitle: Finding")],
-        "colour", "unknown key",
+        "colour",
+        "unknown key",
     ),
     "unknown criterion key": (
         [("  - id: easy_to_find\n", "  - id: easy_to_find\n    colour: blue\n")],
-        "criteria[2].colour", "unknown key",
+        "criteria[2].colour",
+        "unknown key",
     ),
     "weight 0": (
         [("  - id: easy_to_find\n    weight: 1\n", "  - id: easy_to_find\n    weight: 0\n")],
-        "criteria[2].weight", "positive integer",
+        "criteria[2].weight",
+        "positive integer",
     ),
     "bad source": (
         [("source: automatic_or_phone", "source: telephone")],
-        "criteria[4].source", "must be one of automatic, automatic_or_phone, phone",
+        "criteria[4].source",
+        "must be one of automatic, automatic_or_phone, phone",
     ),
     "unknown language in vocabulary": (
         [("    en: [switchboard]\n", "    en: [switchboard]\n    xx: [centralen]\n")],
-        "vocabulary.switchboard.xx", "unknown language",
+        "vocabulary.switchboard.xx",
+        "unknown language",
     ),
     "empty word list": (
         [("    en: [switchboard]\n", "    en: []\n")],
-        "vocabulary.switchboard.en", "non-empty list",
+        "vocabulary.switchboard.en",
+        "non-empty list",
     ),
     "non-string vocabulary item": (
         [("    en: [switchboard]\n", "    en: [switchboard, 42]\n")],
-        "vocabulary.switchboard.en", "item 1 must be a non-empty string",
+        "vocabulary.switchboard.en",
+        "item 1 must be a non-empty string",
     ),
     "nested list as vocabulary item": (
         [("    en: [switchboard]\n", "    en: [[switchboard]]\n")],
-        "vocabulary.switchboard.en", "item 0 must be a non-empty string",
+        "vocabulary.switchboard.en",
+        "item 0 must be a non-empty string",
     ),
     "viewport not a pair": (
         [("  viewport: [1366, 768]\n", "  viewport: [1366]\n")],
-        "settings.viewport", "[width, height]",
+        "settings.viewport",
+        "[width, height]",
     ),
     "viewport with a zero": (
         [("  viewport: [1366, 768]\n", "  viewport: [1366, 0]\n")],
-        "settings.viewport", "[width, height]",
+        "settings.viewport",
+        "[width, height]",
     ),
     "settings integer not a number": (
         [("  max_depth: 2\n", "  max_depth: two\n")],
-        "settings.max_depth", "non-negative integer",
+        "settings.max_depth",
+        "non-negative integer",
     ),
     "rubric_version empty": (
         [('rubric_version: "1.0"', "rubric_version:")],
-        "rubric_version", "quoted string",
+        "rubric_version",
+        "quoted string",
     ),
     "dependency on an unknown id": (
         [("entry_exists: [on_front_page, easy_to_find, explains_help]", "entry_exists: [on_front_page, front_page]")],
-        "dependencies.entry_exists", "known criterion ids",
+        "dependencies.entry_exists",
+        "known criterion ids",
     ),
     "dependency item that is a list": (
-        [("entry_exists: [on_front_page, easy_to_find, explains_help]", "entry_exists: [[on_front_page], easy_to_find]")],
-        "dependencies.entry_exists", "known criterion ids",
+        [
+            (
+                "entry_exists: [on_front_page, easy_to_find, explains_help]",
+                "entry_exists: [[on_front_page], easy_to_find]",
+            )
+        ],
+        "dependencies.entry_exists",
+        "known criterion ids",
     ),
 }
 
@@ -218,9 +245,15 @@ def test_every_problem_in_one_file_is_reported(tmp_path: Path) -> None:
     )
     problems = _problems(path)
     assert len(problems) == 5
-    assert sorted(_fields(problems)) == sorted([  # type: ignore[type-var]
-        "colour", "criteria[2].weight", "criteria[4].source", "vocabulary.switchboard.en", "settings.viewport",
-    ])
+    assert sorted(_fields(problems)) == sorted(
+        [  # type: ignore[type-var]
+            "colour",
+            "criteria[2].weight",
+            "criteria[4].source",
+            "vocabulary.switchboard.en",
+            "settings.viewport",
+        ]
+    )
 
 
 # --- YAML itself ------------------------------------------------------------------------------
@@ -234,11 +267,14 @@ def test_invalid_yaml_gives_one_clear_problem(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("where", ["title", "rubric_version"])
-def test_python_tags_are_rejected_without_running_anything(tmp_path: Path, capfd: pytest.CaptureFixture[str],
-                                                           where: str) -> None:
+def test_python_tags_are_rejected_without_running_anything(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], where: str
+) -> None:
     marker = tmp_path / "ran"
-    original = {"title": "title: Finding the municipality's customer service (five-point checklist)",
-                "rubric_version": 'rubric_version: "1.0"'}[where]
+    original = {
+        "title": "title: Finding the municipality's customer service (five-point checklist)",
+        "rubric_version": 'rubric_version: "1.0"',
+    }[where]
     for command in ("echo hi", f"touch {marker}"):
         path = _variant(tmp_path, (original, f'{where}: !!python/object/apply:os.system ["{command}"]'))
         [problem] = _problems(path)
@@ -253,7 +289,9 @@ def test_rubric_version_1_10_stays_a_string(tmp_path: Path) -> None:
 
 
 def test_yaml_1_1_scalars_stay_strings_in_the_vocabulary(tmp_path: Path) -> None:
-    path = _variant(tmp_path, ("    en: [switchboard]\n", "    en: [switchboard, NO, 01234, yes, off, null, '~', 1:30, 1e3]\n"))
+    path = _variant(
+        tmp_path, ("    en: [switchboard]\n", "    en: [switchboard, NO, 01234, yes, off, null, '~', 1:30, 1e3]\n")
+    )
     words = load_criteria(path).vocabulary.per_language["switchboard"]["en"]
     assert words == ("switchboard", "no", "01234", "yes", "off", "null", "~", "1:30", "1e3")
     assert all(isinstance(w, str) for w in words)

@@ -124,7 +124,12 @@ def test_every_output_file_has_one_mode_so_a_published_report_has_no_broken_link
     expected = 0o666 & ~_umask()
     modes = {}
     for path in demo_run.rglob("*"):
-        if path.is_file() and path.name not in ("ledger.sqlite", "ledger.sqlite-wal", "ledger.sqlite-shm", ".audit.lock"):
+        if path.is_file() and path.name not in (
+            "ledger.sqlite",
+            "ledger.sqlite-wal",
+            "ledger.sqlite-shm",
+            ".audit.lock",
+        ):
             modes.setdefault(stat.S_IMODE(os.stat(path).st_mode), []).append(str(path.relative_to(demo_run)))
     assert set(modes) == {expected}, {oct(m): files[:3] for m, files in modes.items()}
 

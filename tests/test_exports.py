@@ -85,9 +85,7 @@ def test_needs_review_exports_as_zero_with_its_verdict_word(exported: Path) -> N
     assert frame.loc["0123", "explains_help"] == "0"
     assert frame.loc["0123", "explains_help_verdict"] == "needs_review"
     assert frame.loc["0123", "needs_review"] == "1"
-    assert (
-        frame.loc["0120", "provisional"] == "1" and frame.loc["0120", "awaiting_phone_check"] == "1"
-    )
+    assert frame.loc["0120", "provisional"] == "1" and frame.loc["0120", "awaiting_phone_check"] == "1"
     assert frame.loc["0115", "rank"] == frame.loc["0117", "rank"] == "2"
 
 
@@ -101,10 +99,7 @@ def test_verdict_rows_have_provenance(exported: Path) -> None:
     assert override["override_when"] == "2025-03-06" and "sticky banner" in override["override_why"]
     entry = frame[(frame["id"] == "0114") & (frame["criterion"] == "on_front_page")].iloc[0]
     assert entry["evidence_region"] == "header" and entry["evidence_depth"] == "0"
-    assert (
-        entry["matched"] == "kontaktcenter"
-        and entry["evidence_url"] == "https://www.upplandsvasby.se/"
-    )
+    assert entry["matched"] == "kontaktcenter" and entry["evidence_url"] == "https://www.upplandsvasby.se/"
     missing = frame[(frame["id"] == "0126")]
     assert set(missing["verdict"]) == {"not_assessed"} and set(missing["value"]) == {""}
 

@@ -21,12 +21,43 @@ from audit.models import CrawlFailure, Municipality, SiteSnapshot, SiteStatus, V
 pytestmark = pytest.mark.browser
 
 MODES = [
-    "ok", "hang", "trickle", "hanging-iframe", "loop", "challenge", "ratelimit", "always429", "flaky",
-    "e500", "e404", "empty", "pdf", "huge", "latin1", "frames", "spin", "metarefresh", "jsredirect",
-    "jsmenu", "robots-deny", "robots-down", "shadow", "carousel", "metaloop",
+    "ok",
+    "hang",
+    "trickle",
+    "hanging-iframe",
+    "loop",
+    "challenge",
+    "ratelimit",
+    "always429",
+    "flaky",
+    "e500",
+    "e404",
+    "empty",
+    "pdf",
+    "huge",
+    "latin1",
+    "frames",
+    "spin",
+    "metarefresh",
+    "jsredirect",
+    "jsmenu",
+    "robots-deny",
+    "robots-down",
+    "shadow",
+    "carousel",
+    "metaloop",
 ]
-OPTIONS = CrawlOptions(concurrency=4, page_timeout_s=7, site_timeout_s=40, settle_ms=300, retries=2,
-                       retry_after_cap_s=2, allow_private_network=True, max_pages=3, mobile=False)
+OPTIONS = CrawlOptions(
+    concurrency=4,
+    page_timeout_s=7,
+    site_timeout_s=40,
+    settle_ms=300,
+    retries=2,
+    retry_after_cap_s=2,
+    allow_private_network=True,
+    max_pages=3,
+    mobile=False,
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,23 +76,26 @@ def status(crawled, mode):
     return crawled[0][mode].result.status
 
 
-@pytest.mark.parametrize(("mode", "expected"), [
-    ("ok", SiteStatus.OK),
-    ("hang", SiteStatus.TIMEOUT),
-    ("loop", SiteStatus.REDIRECT_LOOP),
-    ("metaloop", SiteStatus.REDIRECT_LOOP),
-    ("challenge", SiteStatus.BLOCKED),
-    ("always429", SiteStatus.RATE_LIMITED),
-    ("e500", SiteStatus.HTTP_ERROR),
-    ("e404", SiteStatus.HTTP_ERROR),
-    ("empty", SiteStatus.EMPTY_PAGE),
-    ("pdf", SiteStatus.NON_HTML),
-    ("huge", SiteStatus.TOO_LARGE),
-    ("spin", SiteStatus.PAGE_HUNG),
-    ("robots-deny", SiteStatus.ROBOTS_DISALLOWED),
-    ("robots-down", SiteStatus.ROBOTS_DISALLOWED),
-    ("dns", SiteStatus.DNS_ERROR),
-])
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("ok", SiteStatus.OK),
+        ("hang", SiteStatus.TIMEOUT),
+        ("loop", SiteStatus.REDIRECT_LOOP),
+        ("metaloop", SiteStatus.REDIRECT_LOOP),
+        ("challenge", SiteStatus.BLOCKED),
+        ("always429", SiteStatus.RATE_LIMITED),
+        ("e500", SiteStatus.HTTP_ERROR),
+        ("e404", SiteStatus.HTTP_ERROR),
+        ("empty", SiteStatus.EMPTY_PAGE),
+        ("pdf", SiteStatus.NON_HTML),
+        ("huge", SiteStatus.TOO_LARGE),
+        ("spin", SiteStatus.PAGE_HUNG),
+        ("robots-deny", SiteStatus.ROBOTS_DISALLOWED),
+        ("robots-down", SiteStatus.ROBOTS_DISALLOWED),
+        ("dns", SiteStatus.DNS_ERROR),
+    ],
+)
 def test_each_failure_gets_its_status(crawled, mode, expected):
     result = crawled[0][mode].result
     assert result.status is expected, getattr(result, "detail", "")
@@ -192,8 +226,10 @@ def test_blocked_sites_get_a_recheck_pass_reported_separately(tmp_path):
     from audit.pipeline import crawl, prepare_run_dir
 
     with HostileServer() as server:
-        munis = [Municipality("once", "once", "SE", "", server.url("challenge_once")),
-                 Municipality("always", "always", "SE", "", server.url("challenge"))]
+        munis = [
+            Municipality("once", "once", "SE", "", server.url("challenge_once")),
+            Municipality("always", "always", "SE", "", server.url("challenge")),
+        ]
         prepare_run_dir(tmp_path, munis, {"settings": {}}, resume=False)
         crawl(tmp_path, munis, CRITERIA, OPTIONS)
     recovered, still = load_site(tmp_path, "once"), load_site(tmp_path, "always")

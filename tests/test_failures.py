@@ -17,14 +17,39 @@ TITLES = load_criteria(default_criteria_path()).vocabulary.challenge_title
     ("message", "status", "retry", "code"),
     [
         ("net::ERR_NAME_NOT_RESOLVED at http://x.invalid/", SiteStatus.DNS_ERROR, False, "ERR_NAME_NOT_RESOLVED"),
-        ("net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/", SiteStatus.CONNECT_ERROR, True, "ERR_CONNECTION_REFUSED"),
+        (
+            "net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/",
+            SiteStatus.CONNECT_ERROR,
+            True,
+            "ERR_CONNECTION_REFUSED",
+        ),
         ("net::ERR_CONNECTION_RESET at https://a.example/", SiteStatus.CONNECT_ERROR, True, "ERR_CONNECTION_RESET"),
-        ("net::ERR_CERT_DATE_INVALID at https://expired.example/", SiteStatus.TLS_ERROR, False, "ERR_CERT_DATE_INVALID"),
-        ("net::ERR_CERT_AUTHORITY_INVALID at https://self.example/", SiteStatus.TLS_ERROR, False, "ERR_CERT_AUTHORITY_INVALID"),
+        (
+            "net::ERR_CERT_DATE_INVALID at https://expired.example/",
+            SiteStatus.TLS_ERROR,
+            False,
+            "ERR_CERT_DATE_INVALID",
+        ),
+        (
+            "net::ERR_CERT_AUTHORITY_INVALID at https://self.example/",
+            SiteStatus.TLS_ERROR,
+            False,
+            "ERR_CERT_AUTHORITY_INVALID",
+        ),
         ("net::ERR_SSL_PROTOCOL_ERROR at https://old.example/", SiteStatus.TLS_ERROR, False, "ERR_SSL_PROTOCOL_ERROR"),
-        ("net::ERR_TOO_MANY_REDIRECTS at https://loop.example/", SiteStatus.REDIRECT_LOOP, False, "ERR_TOO_MANY_REDIRECTS"),
+        (
+            "net::ERR_TOO_MANY_REDIRECTS at https://loop.example/",
+            SiteStatus.REDIRECT_LOOP,
+            False,
+            "ERR_TOO_MANY_REDIRECTS",
+        ),
         # A timeout already cost the whole page limit, so it is not retried either.
-        ("net::ERR_CONNECTION_TIMED_OUT at https://slow.example/", SiteStatus.TIMEOUT, False, "ERR_CONNECTION_TIMED_OUT"),
+        (
+            "net::ERR_CONNECTION_TIMED_OUT at https://slow.example/",
+            SiteStatus.TIMEOUT,
+            False,
+            "ERR_CONNECTION_TIMED_OUT",
+        ),
         ("Timeout 15000ms exceeded.", SiteStatus.TIMEOUT, False, "Timeout 15000ms exceeded."),
         ("Download is starting", SiteStatus.NON_HTML, False, "Download is starting"),
         ("Target crashed", SiteStatus.BROWSER_CRASH, True, "Target crashed"),
@@ -40,7 +65,7 @@ def test_classify_exception(message: str, status: SiteStatus, retry: bool, code:
 def test_playwright_message_with_call_log() -> None:
     message = (
         "Page.goto: net::ERR_NAME_NOT_RESOLVED at http://x.invalid/\n"
-        "Call log:\n  - navigating to \"http://x.invalid/\", waiting until \"load\"\n"
+        'Call log:\n  - navigating to "http://x.invalid/", waiting until "load"\n'
     )
     status, detail, retry = classify_exception(message)
     assert (status, retry) == (SiteStatus.DNS_ERROR, False)
@@ -51,8 +76,16 @@ def test_playwright_message_with_call_log() -> None:
 
 
 def test_unknown_error_is_a_retryable_connect_error_with_its_first_line() -> None:
-    assert classify_exception("something odd\nsecond line") == (SiteStatus.CONNECT_ERROR, Reason("failure.navigation", {"error": "something odd"}), True)
-    assert classify_exception("   ") == (SiteStatus.CONNECT_ERROR, Reason("failure.navigation", {"error": "unknown navigation error"}), True)
+    assert classify_exception("something odd\nsecond line") == (
+        SiteStatus.CONNECT_ERROR,
+        Reason("failure.navigation", {"error": "something odd"}),
+        True,
+    )
+    assert classify_exception("   ") == (
+        SiteStatus.CONNECT_ERROR,
+        Reason("failure.navigation", {"error": "unknown navigation error"}),
+        True,
+    )
     status, detail, _ = classify_exception("x" * 1000)
     assert status is SiteStatus.CONNECT_ERROR and len(detail.params["error"]) == 300
 
@@ -79,7 +112,10 @@ def test_403_from_cloudflare_without_challenge_is_blocked() -> None:
 
 def test_429_is_rate_limited_with_retry_after() -> None:
     assert classify_response(429, {"Retry-After": "7"}, "", MAX) == (
-        SiteStatus.RATE_LIMITED, Reason("failure.rate_limited", {"http": 429}), 429, 7.0,
+        SiteStatus.RATE_LIMITED,
+        Reason("failure.rate_limited", {"http": 429}),
+        429,
+        7.0,
     )
     # An HTTP-date (or nothing) falls back to a default wait.
     got = classify_response(429, {"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, "", MAX)
@@ -96,7 +132,10 @@ def test_5xx_is_an_http_error_worth_retrying() -> None:
 @pytest.mark.parametrize("code", [400, 401, 403, 404, 410])
 def test_4xx_is_an_http_error_not_retried(code: int) -> None:
     assert classify_response(code, {"content-type": "text/html"}, "Not found", MAX) == (
-        SiteStatus.HTTP_ERROR, Reason("failure.http_error", {"http": code}), code, None,
+        SiteStatus.HTTP_ERROR,
+        Reason("failure.http_error", {"http": code}),
+        code,
+        None,
     )
 
 

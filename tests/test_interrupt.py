@@ -45,7 +45,10 @@ def _ledger(run: Path) -> dict[str, tuple[str, str]]:
 def _start(listing: Path, run: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*AUDIT, "run", str(listing), "--out", str(run), "--allow-private-network", "--concurrency", "2", "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -86,7 +89,9 @@ def test_ctrl_c_records_nothing_false_and_resume_finishes_every_site_once(tmp_pa
 
         resumed = subprocess.run(
             [*AUDIT, "run", str(listing), "--out", str(run), "--allow-private-network", "--resume", "--quiet"],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
     assert resumed.returncode == 0, resumed.stderr
     final = _ledger(run)

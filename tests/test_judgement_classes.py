@@ -31,7 +31,10 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 def test_service_page_behind_an_article_wrapped_section_page_is_found(results) -> None:
     site = results["9101"]
     assert site["entry_exists"]["verdict"] == "pass", render(site["entry_exists"]["reason"])
-    assert site["entry_exists"]["reason"] == {"code": "entry.deeper", "params": {"clicks": 2, "words": ["Kontaktcenter"]}}
+    assert site["entry_exists"]["reason"] == {
+        "code": "entry.deeper",
+        "params": {"clicks": 2, "words": ["Kontaktcenter"]},
+    }
     assert site["explains_help"]["verdict"] == "pass", site["explains_help"]["reason"]
 
 

@@ -17,10 +17,28 @@ def vocab() -> Vocabulary:
     return load_criteria(default_criteria_path()).vocabulary
 
 
-def _link(text: str, href: str, landmark: str = "main", *, name: str = "", kind: str = "link",
-          in_article: bool = False, dated: bool = False, news_region: bool = False) -> Element:
+def _link(
+    text: str,
+    href: str,
+    landmark: str = "main",
+    *,
+    name: str = "",
+    kind: str = "link",
+    in_article: bool = False,
+    dated: bool = False,
+    news_region: bool = False,
+) -> Element:
     url = href if ":" in href or not href else BASE + href.lstrip("/")
-    return Element(kind=kind, text=text, name=name, href=url, landmark=landmark, in_article=in_article, dated=dated, news_region=news_region)
+    return Element(
+        kind=kind,
+        text=text,
+        name=name,
+        href=url,
+        landmark=landmark,
+        in_article=in_article,
+        dated=dated,
+        news_region=news_region,
+    )
 
 
 def test_service_link_beats_contact_link_beats_the_rest(vocab: Vocabulary) -> None:
@@ -83,9 +101,15 @@ def test_a_link_in_the_pages_own_article_is_not_news(vocab: Vocabulary) -> None:
     # WordPress, Sitevision and Drupal wrap every page's content in <article>: that alone is no news.
     wrapped = _link("Kundtjänst", "/kundtjanst", in_article=True)
     plain = _link("Kundtjänst", "/kundtjanst-b")
-    assert score_link(wrapped, BASE, vocab, from_service_page=False).score == score_link(plain, BASE, vocab, from_service_page=False).score
+    assert (
+        score_link(wrapped, BASE, vocab, from_service_page=False).score
+        == score_link(plain, BASE, vocab, from_service_page=False).score
+    )
     in_news_list = _link("Kundtjänst", "/kundtjanst-c", news_region=True)
-    assert score_link(in_news_list, BASE, vocab, from_service_page=False).score < score_link(plain, BASE, vocab, from_service_page=False).score
+    assert (
+        score_link(in_news_list, BASE, vocab, from_service_page=False).score
+        < score_link(plain, BASE, vocab, from_service_page=False).score
+    )
 
 
 def test_switchboard_and_plain_news_contact_are_dropped(vocab: Vocabulary) -> None:

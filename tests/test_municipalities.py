@@ -52,8 +52,7 @@ def test_real_list_loads_290_swedish_municipalities_with_string_ids() -> None:
 
 @pytest.mark.parametrize(
     ("name", "count", "first_id", "language"),
-    [("dk", 98, "0101", "da"), ("fi", 308, "005", "fi"), ("no", 357, "0301", "nb"),
-     ("se", 290, "0114", "sv")],
+    [("dk", 98, "0101", "da"), ("fi", 308, "005", "fi"), ("no", 357, "0301", "nb"), ("se", 290, "0114", "sv")],
 )
 def test_country_lists_load(name: str, count: int, first_id: str, language: str) -> None:
     municipalities = load_municipalities(REPO / "data" / "municipalities" / f"{name}.csv")
@@ -177,9 +176,7 @@ def test_three_problems_in_a_file_give_exactly_three(tmp_path: Path) -> None:
 def test_one_row_with_several_problems_reports_each(tmp_path: Path) -> None:
     path = _write(tmp_path, HEADER + ",,X,,ftp://x\n")
     problems = _problems(path)
-    assert [(p.line, p.field) for p in problems] == [
-        (2, "id"), (2, "name"), (2, "country"), (2, "url")
-    ]
+    assert [(p.line, p.field) for p in problems] == [(2, "id"), (2, "name"), (2, "country"), (2, "url")]
 
 
 def test_unknown_and_missing_columns(tmp_path: Path) -> None:
@@ -217,9 +214,7 @@ def test_sniff_language_tie_goes_to_first_country_and_empty_list_to_english() ->
 
 def test_unknown_id_message_hints_at_dropped_zeros() -> None:
     known = {"0114", "0115", "005"}
-    assert unknown_id_message("114", known).endswith(
-        "did Excel drop leading zeros? expected 0114"
-    )
+    assert unknown_id_message("114", known).endswith("did Excel drop leading zeros? expected 0114")
     assert "expected 005" in unknown_id_message("5", known)
     assert "Excel" not in unknown_id_message("999", known)
     assert "Excel" not in unknown_id_message("abc", known)

@@ -61,4 +61,3 @@ def test_unresolvable_host_is_not_private_and_fails_fast() -> None:
     assert host_addresses("nothing.invalid") == []
     assert private_reason("http://nothing.invalid/") is None
     assert time.monotonic() - started < 3
-

@@ -47,20 +47,37 @@ def test_valid_overrides_keyed_by_id_and_criterion(tmp_path: Path) -> None:
     )
     assert _load(path) == {
         ("0114", "easy_to_find"): Override(
-            "0114", "easy_to_find", Verdict.PASS, "Anna", "2025-03-05",
-            "Link visible in the header; hover menu misread", line=2,
+            "0114",
+            "easy_to_find",
+            Verdict.PASS,
+            "Anna",
+            "2025-03-05",
+            "Link visible in the header; hover menu misread",
+            line=2,
         ),
         ("0114", "explains_help"): Override(
-            "0114", "explains_help", Verdict.FAIL, "Per", "2025-03-05T14:30:00",
-            "Only a phone number", line=3,
+            "0114",
+            "explains_help",
+            Verdict.FAIL,
+            "Per",
+            "2025-03-05T14:30:00",
+            "Only a phone number",
+            line=3,
         ),
     }
 
 
 @pytest.mark.parametrize(
     ("written", "verdict"),
-    [("pass", Verdict.PASS), ("PASS", Verdict.PASS), (" Pass ", Verdict.PASS), ("1", Verdict.PASS),
-     ("fail", Verdict.FAIL), ("Fail", Verdict.FAIL), ("0", Verdict.FAIL)],
+    [
+        ("pass", Verdict.PASS),
+        ("PASS", Verdict.PASS),
+        (" Pass ", Verdict.PASS),
+        ("1", Verdict.PASS),
+        ("fail", Verdict.FAIL),
+        ("Fail", Verdict.FAIL),
+        ("0", Verdict.FAIL),
+    ],
 )
 def test_accepted_verdicts(tmp_path: Path, written: str, verdict: Verdict) -> None:
     path = _write(tmp_path, f"0114,entry_exists,{written},Anna,2025-03-05,checked by hand\n")
@@ -69,13 +86,15 @@ def test_accepted_verdicts(tmp_path: Path, written: str, verdict: Verdict) -> No
 
 @pytest.mark.parametrize(
     ("written", "normalised"),
-    [("2025-03-05", "2025-03-05"), ("2025-03-05T09:15", "2025-03-05T09:15:00"),
-     ("2025-03-05T09:15:00+01:00", "2025-03-05T09:15:00+01:00"),
-     ("2025-03-05T09:15:00Z", "2025-03-05T09:15:00+00:00"), ("2025-06-02", "2025-06-02")],
+    [
+        ("2025-03-05", "2025-03-05"),
+        ("2025-03-05T09:15", "2025-03-05T09:15:00"),
+        ("2025-03-05T09:15:00+01:00", "2025-03-05T09:15:00+01:00"),
+        ("2025-03-05T09:15:00Z", "2025-03-05T09:15:00+00:00"),
+        ("2025-06-02", "2025-06-02"),
+    ],
 )
-def test_when_accepts_iso_dates_and_datetimes(
-    tmp_path: Path, written: str, normalised: str
-) -> None:
+def test_when_accepts_iso_dates_and_datetimes(tmp_path: Path, written: str, normalised: str) -> None:
     path = _write(tmp_path, f"0114,entry_exists,pass,Anna,{written},checked by hand\n")
     assert _load(path)[("0114", "entry_exists")].when == normalised
 
@@ -89,9 +108,14 @@ def test_bad_verdict(tmp_path: Path, verdict: str) -> None:
 
 @pytest.mark.parametrize(
     ("when", "fragment"),
-    [("2025-02-30", "not a real date"), ("2025-03-05T25:00", "not a real date or time"),
-     ("05.03.2025", "not a date"), ("yesterday", "not a date"), ("20250305", "not a date"),
-     ("2025-06-03", "in the future")],
+    [
+        ("2025-02-30", "not a real date"),
+        ("2025-03-05T25:00", "not a real date or time"),
+        ("05.03.2025", "not a date"),
+        ("yesterday", "not a date"),
+        ("20250305", "not a date"),
+        ("2025-06-03", "in the future"),
+    ],
 )
 def test_bad_when(tmp_path: Path, when: str, fragment: str) -> None:
     problem = _one_problem(tmp_path, f"0114,entry_exists,pass,Anna,{when},x\n")
@@ -101,8 +125,14 @@ def test_bad_when(tmp_path: Path, when: str, fragment: str) -> None:
 
 @pytest.mark.parametrize("field", ["municipality_id", "criterion", "verdict", "who", "when", "why"])
 def test_every_column_must_be_filled(tmp_path: Path, field: str) -> None:
-    values = {"municipality_id": "0114", "criterion": "entry_exists", "verdict": "pass",
-              "who": "Anna", "when": "2025-03-05", "why": "seen by hand"}
+    values = {
+        "municipality_id": "0114",
+        "criterion": "entry_exists",
+        "verdict": "pass",
+        "who": "Anna",
+        "when": "2025-03-05",
+        "why": "seen by hand",
+    }
     values[field] = "  "
     problem = _one_problem(tmp_path, ",".join(values.values()) + "\n")
     assert (problem.line, problem.field) == (2, field)
@@ -118,8 +148,7 @@ def test_unknown_criterion_lists_the_valid_ones(tmp_path: Path) -> None:
 
 def test_unknown_id_with_excel_hint(tmp_path: Path) -> None:
     problems = _problems(
-        _write(tmp_path, "114,entry_exists,pass,Anna,2025-03-05,x\n"
-                         "9999,entry_exists,pass,Anna,2025-03-05,x\n")
+        _write(tmp_path, "114,entry_exists,pass,Anna,2025-03-05,x\n9999,entry_exists,pass,Anna,2025-03-05,x\n")
     )
     assert [(p.line, p.field) for p in problems] == [(2, "municipality_id"), (3, "municipality_id")]
     assert problems[0].message.endswith("did Excel drop leading zeros? expected 0114")
@@ -155,7 +184,8 @@ def test_header_only_means_no_overrides(tmp_path: Path) -> None:
 
 
 def test_missing_column_is_reported(tmp_path: Path) -> None:
-    path = _write(tmp_path, "0114,entry_exists,pass,Anna,2025-03-05\n",
-                  header="municipality_id,criterion,verdict,who,when\n")
+    path = _write(
+        tmp_path, "0114,entry_exists,pass,Anna,2025-03-05\n", header="municipality_id,criterion,verdict,who,when\n"
+    )
     [problem] = _problems(path)
     assert (problem.line, problem.field) == (1, "why")

@@ -41,12 +41,12 @@ def _one_problem(tmp_path: Path, row: str) -> Problem:
 def test_valid_rows_become_phone_checks(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
-        "0114,2025-03-05,ja,Anna Berg,Kontaktcenterchef,Lena,named at once\n"
-        "0115, 5.3.2025 ,Nej,,,Lena,\n",
+        "0114,2025-03-05,ja,Anna Berg,Kontaktcenterchef,Lena,named at once\n0115, 5.3.2025 ,Nej,,,Lena,\n",
     )
     assert _load(path) == {
-        "0114": PhoneCheck("0114", "2025-03-05", True, "Anna Berg", "Kontaktcenterchef", "Lena",
-                           "named at once", line=2),
+        "0114": PhoneCheck(
+            "0114", "2025-03-05", True, "Anna Berg", "Kontaktcenterchef", "Lena", "named at once", line=2
+        ),
         "0115": PhoneCheck("0115", "2025-03-05", False, "", "", "Lena", "", line=3),
     }
 
@@ -66,8 +66,7 @@ def test_header_only_means_no_phone_checks_yet(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "word",
-    ["yes", "YES", "ja", "Ja", "true", "True", "1", "y", "Y", "kyllä", "KYLLÄ", " yes ",
-     "kylla\u0308"],
+    ["yes", "YES", "ja", "Ja", "true", "True", "1", "y", "Y", "kyllä", "KYLLÄ", " yes ", "kylla\u0308"],
 )
 def test_every_yes_spelling(tmp_path: Path, word: str) -> None:
     assert parse_yes_no(word) is True
@@ -75,9 +74,7 @@ def test_every_yes_spelling(tmp_path: Path, word: str) -> None:
     assert _load(path)["0114"].responsible_person_named is True
 
 
-@pytest.mark.parametrize(
-    "word", ["no", "NO", "nej", "Nej", "nei", "NEI", "false", "FALSE", "0", "n", "N", "ei", "Ei"]
-)
+@pytest.mark.parametrize("word", ["no", "NO", "nej", "Nej", "nei", "NEI", "false", "FALSE", "0", "n", "N", "ei", "Ei"])
 def test_every_no_spelling(tmp_path: Path, word: str) -> None:
     assert parse_yes_no(word) is False
     path = _write(tmp_path, f"0114,2025-03-05,{word},,,Lena,\n")
@@ -166,14 +163,17 @@ def test_three_problems_in_a_file_give_exactly_three(tmp_path: Path) -> None:
     )
     problems = _problems(path)
     assert [(p.line, p.field) for p in problems] == [
-        (3, "municipality_id"), (4, "responsible_person_named"), (5, "checked_on")
+        (3, "municipality_id"),
+        (4, "responsible_person_named"),
+        (5, "checked_on"),
     ]
 
 
 def test_missing_and_unknown_columns_are_reported(tmp_path: Path) -> None:
-    path = _write(tmp_path, "0114,2025-03-05,no,Lena,x\n",
-                  header="municipality_id,checked_on,responsible_person_named,caller,extra\n")
+    path = _write(
+        tmp_path,
+        "0114,2025-03-05,no,Lena,x\n",
+        header="municipality_id,checked_on,responsible_person_named,caller,extra\n",
+    )
     problems = _problems(path)
-    assert {(p.line, p.field) for p in problems} == {
-        (1, "extra"), (1, "person_name"), (1, "role"), (1, "notes")
-    }
+    assert {(p.line, p.field) for p in problems} == {(1, "extra"), (1, "person_name"), (1, "role"), (1, "notes")}

@@ -57,7 +57,13 @@ def test_ray_engine_survives_a_killed_worker_and_matches_the_local_engine(tmp_pa
 
             ledger = Ledger(distributed)
             try:
-                ray_engine.crawl_with_ray(munis, CRITERIA, OPTIONS, lambda c: (write_captured(distributed, c, ledger), on_done(c)), actors=actors)
+                ray_engine.crawl_with_ray(
+                    munis,
+                    CRITERIA,
+                    OPTIONS,
+                    lambda c: (write_captured(distributed, c, ledger), on_done(c)),
+                    actors=actors,
+                )
             finally:
                 ledger.close()
             assert ray.get(actors[0].pid.remote()) != victim  # the actor was restarted

@@ -25,8 +25,7 @@ from audit.report.i18n import LANGUAGES, check_strings, load_strings
 from audit.report.safety import asset_href, clean_text, is_safe_id
 
 CSP = (
-    "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "base-uri 'none'; form-action 'none'"
+    "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'"
 )
 EXTERNAL_REL = {"noopener", "noreferrer", "nofollow"}
 
@@ -66,9 +65,7 @@ def _names(rows: list[Tag]) -> list[str]:
 # --- the ranked table ---------------------------------------------------------------------------
 
 
-def test_ranked_table_is_in_rank_order_with_shared_ranks(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_ranked_table_is_in_rank_order_with_shared_ranks(tmp_path: Path, results: dict[str, Any]) -> None:
     soup = _soup(_render(tmp_path, results, lang="en"))
     rows = _ranking_rows(soup)
     ranks = [row.select_one("td.rank").get_text(strip=True) for row in rows]  # type: ignore[union-attr]
@@ -79,9 +76,7 @@ def test_ranked_table_is_in_rank_order_with_shared_ranks(
     assert scores == ["5", "4", "4", "3", "2", "0"]
 
 
-def test_table_is_accessible_and_sortable_without_inline_code(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_table_is_accessible_and_sortable_without_inline_code(tmp_path: Path, results: dict[str, Any]) -> None:
     soup = _soup(_render(tmp_path, results, lang="en"))
     table = soup.find("table", id="ranking-table")
     assert isinstance(table, Tag)
@@ -103,9 +98,7 @@ def test_marks_carry_words_not_just_colour(tmp_path: Path, results: dict[str, An
     assert {"✓ Yes", "✗ No", "? Review", "☎ Awaiting call"} <= words
 
 
-def test_not_assessed_are_listed_with_reason_and_never_ranked(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_not_assessed_are_listed_with_reason_and_never_ranked(tmp_path: Path, results: dict[str, Any]) -> None:
     soup = _soup(_render(tmp_path, results, lang="en"))
     ranked = " ".join(_names(_ranking_rows(soup)))
     table = soup.find("table", id="not-assessed-table")
@@ -133,18 +126,14 @@ def test_provisional_and_needs_review_are_flagged(tmp_path: Path, results: dict[
     assert "This score is provisional" in page.get_text()
 
 
-def test_call_list_has_awaiting_municipalities_with_switchboard(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_call_list_has_awaiting_municipalities_with_switchboard(tmp_path: Path, results: dict[str, Any]) -> None:
     soup = _soup(_render(tmp_path, results, lang="en"))
     rows = soup.select("#call-list-table tbody tr")
     assert len(rows) == 1
     assert "Värmdö" in rows[0].get_text() and "08-570 470 00" in rows[0].get_text()
 
 
-def test_overview_charts_are_accessible_svg_with_table_fallback(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_overview_charts_are_accessible_svg_with_table_fallback(tmp_path: Path, results: dict[str, Any]) -> None:
     soup = _soup(_render(tmp_path, results, lang="en"))
     charts = soup.select("svg.chart")
     assert len(charts) == 3
@@ -164,9 +153,7 @@ def test_overview_charts_are_accessible_svg_with_table_fallback(
 # --- municipality pages -------------------------------------------------------------------------
 
 
-def test_municipality_page_shows_verdicts_sources_and_evidence(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_municipality_page_shows_verdicts_sources_and_evidence(tmp_path: Path, results: dict[str, Any]) -> None:
     _render(tmp_path, results, lang="en")
     page = _soup(tmp_path / "municipalities" / "0114.html")
     text = page.get_text(" ", strip=True)
@@ -192,9 +179,7 @@ def test_override_is_shown_with_who_when_why(tmp_path: Path, results: dict[str, 
     assert "sticky banner" in text and "The tool's own verdict Needs review" in text
 
 
-def test_advice_is_shown_for_failed_criteria_in_the_chosen_language(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_advice_is_shown_for_failed_criteria_in_the_chosen_language(tmp_path: Path, results: dict[str, Any]) -> None:
     _render(tmp_path, results, lang="sv")
     page = _soup(tmp_path / "municipalities" / "0115.html")
     advice: dict[str, str] = {}
@@ -218,9 +203,7 @@ def test_not_assessed_page_explains_status(tmp_path: Path, results: dict[str, An
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_language_renders_completely(
-    tmp_path: Path, results: dict[str, Any], lang: str
-) -> None:
+def test_every_language_renders_completely(tmp_path: Path, results: dict[str, Any], lang: str) -> None:
     _render(tmp_path, results, lang=lang)
     for path in _all_pages(tmp_path):
         soup = _soup(path)
@@ -229,9 +212,7 @@ def test_every_language_renders_completely(
         assert "{" not in soup.get_text().replace(IMG_ATTR, ""), path.name
 
 
-def test_language_defaults_to_run_language_then_english(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_language_defaults_to_run_language_then_english(tmp_path: Path, results: dict[str, Any]) -> None:
     assert _soup(_render(tmp_path, results)).html["lang"] == "sv"  # type: ignore[index]
     results["run"]["language"] = "xx"
     assert _soup(render_report(tmp_path, results)).html["lang"] == "en"  # type: ignore[index]
@@ -246,9 +227,7 @@ def test_i18n_has_every_key_in_every_language() -> None:
     broken = {lang: dict(strings[lang]) for lang in LANGUAGES}
     del broken["fi"]["ranking_title"]
     broken["da"]["rank_of"] = "{rank}"
-    with pytest.raises(
-        AuditError, match="da: 'rank_of' has placeholders.*fi: missing key 'ranking_title'"
-    ):
+    with pytest.raises(AuditError, match="da: 'rank_of' has placeholders.*fi: missing key 'ranking_title'"):
         check_strings(
             {
                 "en": broken["en"],
@@ -260,9 +239,7 @@ def test_i18n_has_every_key_in_every_language() -> None:
         )
 
 
-def test_comparison_shows_rank_and_score_change_and_criteria(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_comparison_shows_rank_and_score_change_and_criteria(tmp_path: Path, results: dict[str, Any]) -> None:
     soup = _soup(_render(tmp_path, results, lang="en", compare=build_previous(results)))
     rows = dict(zip(_names(_ranking_rows(soup)), _ranking_rows(soup), strict=True))
     vasby = rows["Upplands Väsby"].select_one(".change-cell").get_text(" ", strip=True)  # type: ignore[union-attr]
@@ -274,19 +251,13 @@ def test_comparison_shows_rank_and_score_change_and_criteria(
     assert "Change since the previous run" in page and "up 1 (was 2)" in page
 
 
-def test_without_comparison_there_is_no_change_column(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_without_comparison_there_is_no_change_column(tmp_path: Path, results: dict[str, Any]) -> None:
     soup = _soup(_render(tmp_path, results, lang="en"))
     assert not soup.select(".change-cell")
-    assert "Change" not in [
-        th.get_text(strip=True) for th in soup.select("#ranking-table thead th")
-    ]
+    assert "Change" not in [th.get_text(strip=True) for th in soup.select("#ranking-table thead th")]
 
 
-def test_method_page_comes_from_criteria_and_run_metadata(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_method_page_comes_from_criteria_and_run_metadata(tmp_path: Path, results: dict[str, Any]) -> None:
     _render(tmp_path, results, lang="en")
     text = _soup(tmp_path / "method.html").get_text(" ", strip=True)
     for criterion in results["criteria"]:
@@ -307,9 +278,7 @@ def test_output_is_deterministic(tmp_path: Path, results: dict[str, Any]) -> Non
 # --- hostile input ------------------------------------------------------------------------------
 
 
-def test_only_the_report_script_and_no_event_handlers(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_only_the_report_script_and_no_event_handlers(tmp_path: Path, results: dict[str, Any]) -> None:
     _render(tmp_path, results, lang="en")
     for path in _all_pages(tmp_path):
         soup = _soup(path)
@@ -355,9 +324,7 @@ def test_hostile_payloads_appear_only_as_text(tmp_path: Path, results: dict[str,
     assert FORMULA in _soup(tmp_path / "index.html").get_text()
 
 
-def test_bidi_controls_stripped_and_long_text_truncated(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_bidi_controls_stripped_and_long_text_truncated(tmp_path: Path, results: dict[str, Any]) -> None:
     _render(tmp_path, results, lang="en")
     for path in _all_pages(tmp_path):
         text = path.read_text(encoding="utf-8")
@@ -369,9 +336,7 @@ def test_bidi_controls_stripped_and_long_text_truncated(
     assert "Uppsala län" in page.get_text()
 
 
-def test_unsafe_ids_get_no_page_and_a_recorded_problem(
-    tmp_path: Path, results: dict[str, Any]
-) -> None:
+def test_unsafe_ids_get_no_page_and_a_recorded_problem(tmp_path: Path, results: dict[str, Any]) -> None:
     results["results"][1]["municipality"]["id"] = "../../evil"
     results["results"][2]["municipality"]["id"] = "0114"
     _render(tmp_path, results, lang="en")
@@ -380,10 +345,7 @@ def test_unsafe_ids_get_no_page_and_a_recorded_problem(
     assert not (tmp_path.parent / "evil.html").exists()
     assert len(pages) == 7
     method = _soup(tmp_path / "method.html").get_text(" ", strip=True)
-    assert (
-        "unsafe municipality id '../../evil'" in method
-        and "duplicate municipality id '0114'" in method
-    )
+    assert "unsafe municipality id '../../evil'" in method and "duplicate municipality id '0114'" in method
     rows = dict(
         zip(
             _names(_ranking_rows(_soup(tmp_path / "index.html"))),

@@ -127,7 +127,14 @@ def test_script_sorts_and_filters_the_table(browser: Any, run_dir: Path) -> None
         tab.context.close()
 
 
-DEMO_PAGES = ["index.html", "method.html", "municipalities/2909.html", "municipalities/0903.html", "municipalities/2911.html", "municipalities/903.html"]
+DEMO_PAGES = [
+    "index.html",
+    "method.html",
+    "municipalities/2909.html",
+    "municipalities/0903.html",
+    "municipalities/2911.html",
+    "municipalities/903.html",
+]
 
 
 @pytest.mark.parametrize("page", DEMO_PAGES)

@@ -38,7 +38,9 @@ def fragments() -> set[str]:
 
 
 @pytest.mark.parametrize("lang", ["sv", "nb", "nn", "da", "fi"])
-def test_a_report_in_a_nordic_language_has_no_english_of_its_own(demo_run: Path, tmp_path: Path, lang: str, fragments: set[str]) -> None:
+def test_a_report_in_a_nordic_language_has_no_english_of_its_own(
+    demo_run: Path, tmp_path: Path, lang: str, fragments: set[str]
+) -> None:
     run = tmp_path / "run"
     shutil.copytree(demo_run, run, ignore=shutil.ignore_patterns("archive", "*.html", ".audit.lock"))
     results = json.loads((run / "results.json").read_text(encoding="utf-8"))

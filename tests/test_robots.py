@@ -99,7 +99,9 @@ def test_a_redirect_into_a_private_network_is_refused_before_connecting(port: in
     import audit.robots
     from audit.netguard import private_reason
 
-    monkeypatch.setattr(audit.robots, "private_reason", lambda url: None if ".localhost" in url else private_reason(url))
+    monkeypatch.setattr(
+        audit.robots, "private_reason", lambda url: None if ".localhost" in url else private_reason(url)
+    )
     robots = _robots(port, "hop", allow_private=False)
     assert robots.refused_hop == f"http://10.0.0.1:{port}/robots.txt"
     assert robots.status == 0

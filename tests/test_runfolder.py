@@ -24,8 +24,10 @@ from audit.pipeline import prepare_run_dir
 from audit.runfolder import RunKind, locked
 
 runner = CliRunner()
-MUNIS = [Municipality("0001", "Solby", "SE", "Testlän", "https://solby.example/"),
-         Municipality("0002", "Ekby", "SE", "Testlän", "https://ekby.example/")]
+MUNIS = [
+    Municipality("0001", "Solby", "SE", "Testlän", "https://solby.example/"),
+    Municipality("0002", "Ekby", "SE", "Testlän", "https://ekby.example/"),
+]
 
 
 def _listing(tmp_path: Path, rows: str = "0001,Solby,SE,Testlän,https://solby.example/\n") -> Path:
@@ -132,10 +134,14 @@ def test_a_second_process_gets_one_line_naming_the_holder(tmp_path: Path) -> Non
     folder = tmp_path / "run"
     _finished_run(folder)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from audit.runfolder import locked\n"
-         f"with locked(Path({str(folder)!r})):\n    print('held', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from audit.runfolder import locked\n"
+            f"with locked(Path({str(folder)!r})):\n    print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
@@ -159,8 +165,10 @@ def test_lock_is_exclusive_within_a_process_too(tmp_path: Path) -> None:
 def test_resume_with_a_different_list_says_what_changed(tmp_path: Path) -> None:
     folder = tmp_path / "run"
     _finished_run(folder)
-    changed = [Municipality("0001", "Solby", "SE", "Testlän", "https://new.solby.example/"),
-               Municipality("0003", "Nyby", "SE", "Testlän", "https://nyby.example/")]
+    changed = [
+        Municipality("0001", "Solby", "SE", "Testlän", "https://new.solby.example/"),
+        Municipality("0003", "Nyby", "SE", "Testlän", "https://nyby.example/"),
+    ]
     with pytest.raises(AuditError) as info:
         prepare_run_dir(folder, changed, {"settings": {}}, resume=True)
     message = str(info.value)

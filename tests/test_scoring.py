@@ -44,8 +44,13 @@ def _muni(mid: str = "0114", name: str = "Upplands Väsby") -> Municipality:
 def _site(mid: str = "0114", name: str = "Upplands Väsby", consent_closed: bool = False) -> SiteSnapshot:
     muni = _muni(mid, name)
     home = PageSnapshot(
-        url=muni.url, final_url=muni.url + "start", depth=0, status=200, title="Start",
-        screenshot=f"snapshots/{mid}/page-0.png", consent=ConsentAction(found=True, clicked="Avvisa", closed=consent_closed),
+        url=muni.url,
+        final_url=muni.url + "start",
+        depth=0,
+        status=200,
+        title="Start",
+        screenshot=f"snapshots/{mid}/page-0.png",
+        consent=ConsentAction(found=True, clicked="Avvisa", closed=consent_closed),
     )
     return SiteSnapshot(muni, (home,), "2025-01-01T10:00:00+00:00", "2025-01-01T10:00:09+00:00", flags=("slow",))
 
@@ -53,7 +58,9 @@ def _site(mid: str = "0114", name: str = "Upplands Väsby", consent_closed: bool
 def _checks(*verdicts: Verdict) -> dict[str, CheckResult]:
     assert len(verdicts) == 5
     return {
-        cid: CheckResult(v, reason("text", text=f"{cid} check said {v.value}"), (Evidence(url=f"https://x.example/{cid}", text=cid),))
+        cid: CheckResult(
+            v, reason("text", text=f"{cid} check said {v.value}"), (Evidence(url=f"https://x.example/{cid}", text=cid),)
+        )
         for cid, v in zip(IDS, verdicts, strict=True)
     }
 
@@ -86,17 +93,33 @@ def test_zero_is_a_score_and_is_ranked() -> None:
 
 
 def test_not_assessed_keep_no_score_and_no_rank_and_sort_last() -> None:
-    results = [_result(None, "z9"), _result(1, "b", "Bro"), _result(None, "a1"), _result(3, "c", "Cala"), _result(1, "d", "Dal")]
+    results = [
+        _result(None, "z9"),
+        _result(1, "b", "Bro"),
+        _result(None, "a1"),
+        _result(3, "c", "Cala"),
+        _result(1, "d", "Dal"),
+    ]
     ranked = rank(results)
     assert [(r.municipality.id, r.score, r.rank) for r in ranked] == [
-        ("z9", None, None), ("b", 1, 2), ("a1", None, None), ("c", 3, 1), ("d", 1, 2),
+        ("z9", None, None),
+        ("b", 1, 2),
+        ("a1", None, None),
+        ("c", 3, 1),
+        ("d", 1, 2),
     ]
     assert [r.municipality.id for r in ranked_order(ranked)] == ["c", "b", "d", "a1", "z9"]
 
 
 def test_not_assessed_result_from_a_failure(criteria: Criteria) -> None:
-    failure = CrawlFailure(_muni(), SiteStatus.TLS_ERROR, "certificate expired", url="https://0114.example/",
-                           final_url="https://0114.example/", http_status=None)
+    failure = CrawlFailure(
+        _muni(),
+        SiteStatus.TLS_ERROR,
+        "certificate expired",
+        url="https://0114.example/",
+        final_url="https://0114.example/",
+        http_status=None,
+    )
     result = not_assessed(failure, criteria)
     assert result.status is SiteStatus.TLS_ERROR and not result.assessed
     assert result.score is None and result.rank is None
@@ -213,7 +236,11 @@ def test_override_replaces_the_verdict_and_records_who_when_why(criteria: Criter
     outcome = result.outcome("easy_to_find")
     assert outcome is not None
     assert (outcome.verdict, outcome.source, outcome.automatic_verdict, outcome.override) == (P, Source.OVERRIDE, F, ov)
-    assert "Anna Berg" in render(outcome.reason) and "2025-03-05" in render(outcome.reason) and "hover menu" in render(outcome.reason)
+    assert (
+        "Anna Berg" in render(outcome.reason)
+        and "2025-03-05" in render(outcome.reason)
+        and "hover menu" in render(outcome.reason)
+    )
     assert outcome.evidence[0].text == "easy_to_find"
     assert result.score == 5
     # Other criteria are untouched.
@@ -221,7 +248,9 @@ def test_override_replaces_the_verdict_and_records_who_when_why(criteria: Criter
 
 
 def test_override_down_lowers_the_score(criteria: Criteria) -> None:
-    result = score_site(_site(), _checks(P, P, P, P, P), criteria, overrides={"explains_help": _override("explains_help", F)})
+    result = score_site(
+        _site(), _checks(P, P, P, P, P), criteria, overrides={"explains_help": _override("explains_help", F)}
+    )
     assert result.score == 4
     assert result.outcome("explains_help").automatic_verdict is P  # type: ignore[union-attr]
 
@@ -236,20 +265,26 @@ def test_override_settles_an_awaited_phone_check(criteria: Criteria) -> None:
 
 
 def test_override_resolves_needs_review(criteria: Criteria) -> None:
-    result = score_site(_site(), _checks(P, R, P, P, P), criteria, overrides={"on_front_page": _override("on_front_page", F)})
+    result = score_site(
+        _site(), _checks(P, R, P, P, P), criteria, overrides={"on_front_page": _override("on_front_page", F)}
+    )
     assert not result.needs_review and result.score == 4
     assert result.outcome("on_front_page").automatic_verdict is R  # type: ignore[union-attr]
 
 
 def test_entry_overridden_to_fail_applies_the_dependency_rule(criteria: Criteria) -> None:
-    result = score_site(_site(), _checks(P, P, P, P, P), criteria, overrides={"entry_exists": _override("entry_exists", F)})
+    result = score_site(
+        _site(), _checks(P, P, P, P, P), criteria, overrides={"entry_exists": _override("entry_exists", F)}
+    )
     assert [o.verdict for o in result.outcomes] == [F, F, F, F, P]
     assert all("dependency rule" in render(result.outcome(cid).reason) for cid in DEPENDANTS)  # type: ignore[union-attr]
     assert result.score == 1
 
 
 def test_entry_overridden_to_pass_lifts_the_dependency_rule(criteria: Criteria) -> None:
-    result = score_site(_site(), _checks(F, P, F, P, P), criteria, overrides={"entry_exists": _override("entry_exists", P)})
+    result = score_site(
+        _site(), _checks(F, P, F, P, P), criteria, overrides={"entry_exists": _override("entry_exists", P)}
+    )
     assert [o.verdict for o in result.outcomes] == [P, P, F, P, P]
     assert "dependency" not in render(result.outcome("on_front_page").reason)  # type: ignore[union-attr]
     assert result.score == 4

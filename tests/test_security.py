@@ -50,8 +50,13 @@ def test_redirect_from_a_public_name_into_loopback_is_refused():
     results = []
     with HostileServer() as server:
         muni = Municipality("p", "p", "SE", "", f"http://portal.test:{server.port}/")
-        options = CrawlOptions(concurrency=1, allow_private_network=False, mobile=False, obey_robots=False,
-                               chromium_args=("--host-resolver-rules=MAP portal.test 127.0.0.1",))
+        options = CrawlOptions(
+            concurrency=1,
+            allow_private_network=False,
+            mobile=False,
+            obey_robots=False,
+            chromium_args=("--host-resolver-rules=MAP portal.test 127.0.0.1",),
+        )
         asyncio.run(crawl_sites([muni], CRITERIA, options, results.append))
     captured = results[0]
     assert captured.result.status is SiteStatus.PRIVATE_NETWORK
@@ -65,8 +70,13 @@ def test_redirect_of_a_followed_page_into_loopback_stores_nothing_from_it():
     results = []
     with HostileServer() as server:
         muni = Municipality("pf", "Portalkommun", "SE", "", f"http://portalfollow.test:{server.port}/")
-        options = CrawlOptions(concurrency=1, allow_private_network=False, mobile=False, obey_robots=False,
-                               chromium_args=("--host-resolver-rules=MAP portalfollow.test 127.0.0.1",))
+        options = CrawlOptions(
+            concurrency=1,
+            allow_private_network=False,
+            mobile=False,
+            obey_robots=False,
+            chromium_args=("--host-resolver-rules=MAP portalfollow.test 127.0.0.1",),
+        )
         asyncio.run(crawl_sites([muni], CRITERIA, options, results.append))
     captured = results[0]
     assert captured.result.status is SiteStatus.OK

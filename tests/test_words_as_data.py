@@ -29,7 +29,11 @@ _DYNAMIC = {
 
 
 def _literal_codes() -> set[str]:
-    return set(re.findall(r"""reason\(\s*["']([a-z_][a-z_.]*)["']""", CODE)) | set(re.findall(r"""["']((?:front|note|person|help|doubt|entry|decoy|easy|failure|phone|obstacle)\.[a-z_.]+)["']""", CODE))
+    return set(re.findall(r"""reason\(\s*["']([a-z_][a-z_.]*)["']""", CODE)) | set(
+        re.findall(
+            r"""["']((?:front|note|person|help|doubt|entry|decoy|easy|failure|phone|obstacle)\.[a-z_.]+)["']""", CODE
+        )
+    )
 
 
 def _used_codes() -> set[str]:
@@ -59,7 +63,10 @@ def test_every_word_of_messages_is_used() -> None:
     regions = {f"region.{r}" for r in ("header", "nav", "main", "aside", "footer", "page")}
     channels = {f"channel.{c}" for c in ("phone", "email", "chat", "form", "address")}
     assert words == statuses | regions | channels
-    assert all(f'"{kind}.' in CODE or f"'{kind}." in CODE or f'f"{kind}.' in CODE for kind in ("status", "fix", "region", "channel"))
+    assert all(
+        f'"{kind}.' in CODE or f"'{kind}." in CODE or f'f"{kind}.' in CODE
+        for kind in ("status", "fix", "region", "channel")
+    )
 
 
 def test_every_vocabulary_list_of_criteria_yaml_is_read_by_the_code() -> None:
@@ -82,8 +89,13 @@ def test_every_interface_string_is_used() -> None:
         literal = re.search(rf"""["']{re.escape(key)}["']|["']{re.escape(base)}["']""", report_code)
         parts = key.split("_")
         # Keys built from a prefix and a value: t(f"verdict_{...}"), t(f"region_{region}").
-        built = any(re.search(rf"""f["']{re.escape("_".join(parts[:i]))}_\{{|["']{re.escape("_".join(parts[:i]))}_["'] ~""", report_code)
-                    for i in range(1, len(parts)))
+        built = any(
+            re.search(
+                rf"""f["']{re.escape("_".join(parts[:i]))}_\{{|["']{re.escape("_".join(parts[:i]))}_["'] ~""",
+                report_code,
+            )
+            for i in range(1, len(parts))
+        )
         if not (literal or built):
             unused.append(key)
     assert unused == []
@@ -91,10 +103,19 @@ def test_every_interface_string_is_used() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_composed_sentence_reads_in_one_language(lang: str) -> None:
-    nested = {"code": "obstacle.covered_by_popup", "params": {"text": "Prenumerera på nyhetsbrevet", "selector": "div#modal"}}
+    nested = {
+        "code": "obstacle.covered_by_popup",
+        "params": {"text": "Prenumerera på nyhetsbrevet", "selector": "div#modal"},
+    }
     text = render({"code": "easy.not_visible", "params": {"why": nested}}, lang)
     assert "Prenumerera på nyhetsbrevet" in text and "div#modal" in text
     if lang != "en":
         assert "not visible" not in text and "covered" not in text
-    channels = render({"code": "help.what_and_how", "params": {"topics": ["frågor om"], "channels": [{"word": "channel.phone", "value": "021-39 00 00"}]}}, lang)
+    channels = render(
+        {
+            "code": "help.what_and_how",
+            "params": {"topics": ["frågor om"], "channels": [{"word": "channel.phone", "value": "021-39 00 00"}]},
+        },
+        lang,
+    )
     assert "021-39 00 00" in channels and "{" not in channels

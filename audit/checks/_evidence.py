@@ -8,7 +8,14 @@ from audit.models import Evidence, PageSnapshot, Reason, reason
 from audit.text import as_written, snippet
 
 
-def page_evidence(page: PageSnapshot, criteria: Criteria, *, around: str = "", note: Reason | None = None, matched: tuple[str, ...] = ()) -> Evidence:
+def page_evidence(
+    page: PageSnapshot,
+    criteria: Criteria,
+    *,
+    around: str = "",
+    note: Reason | None = None,
+    matched: tuple[str, ...] = (),
+) -> Evidence:
     body = page.main_text or page.text
     return Evidence(
         url=page.final_url,
@@ -25,7 +32,13 @@ def page_evidence(page: PageSnapshot, criteria: Criteria, *, around: str = "", n
 def match_evidence(match: Match, criteria: Criteria, *, note: Reason | None = None) -> Evidence:
     if match.element is None:
         around = match.matched[0] if match.matched else ""
-        return page_evidence(match.page, criteria, around=around, note=note or reason(f"note.found_by.{match.how}"), matched=match.matched)
+        return page_evidence(
+            match.page,
+            criteria,
+            around=around,
+            note=note or reason(f"note.found_by.{match.how}"),
+            matched=match.matched,
+        )
     el = match.element
     target = match.target
     label = f"{el.text} {el.name}"
@@ -37,8 +50,14 @@ def match_evidence(match: Match, criteria: Criteria, *, note: Reason | None = No
         region=el.landmark or "body",
         box=el.box,
         depth=match.page.depth,
-        matched=as_written(label if match.how != "brand" else f"{label} {target.title if target else ''}", match.matched),
-        snippet=snippet(target.main_text or target.text, match.matched[-1] if match.matched else "", criteria.settings.snippet_chars) if target else "",
+        matched=as_written(
+            label if match.how != "brand" else f"{label} {target.title if target else ''}", match.matched
+        ),
+        snippet=snippet(
+            target.main_text or target.text, match.matched[-1] if match.matched else "", criteria.settings.snippet_chars
+        )
+        if target
+        else "",
         screenshot=match.page.screenshot,
         note=note or reason(f"note.found_as.{match.how.replace(' ', '_')}", where=place.nested()),
     )

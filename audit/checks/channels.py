@@ -11,17 +11,17 @@ from audit.text import find_terms, fold
 
 # Nordic phone numbers as written on municipal sites: "021-39 00 00", "08-590 970 00",
 # "+46 8 590 970 00", "12 34 56 78", "33 66 33 66", "09 310 11111", "+358 9 310 11111", "020 123 456".
-PHONE = re.compile(
-    r"(?<![\w+])(?:\+\s?(?:46|47|45|358|354)[\s-]?(?:\(0\))?\s?)?(?:\d[\d\s-]{5,14}\d)(?!\w)"
-)
+PHONE = re.compile(r"(?<![\w+])(?:\+\s?(?:46|47|45|358|354)[\s-]?(?:\(0\))?\s?)?(?:\d[\d\s-]{5,14}\d)(?!\w)")
 EMAIL = re.compile(
     # Written out, or obfuscated against harvesters: "kontakt [at] kommun.se", "info(at)kommun(dot)fi".
     r"[\w.+-]+(?:@|\s?[\[({]\s?(?:at|ät|a)\s?[\])}]\s?)[\w-]+(?:(?:\.|\s?[\[({]\s?(?:dot|punkt|piste)\s?[\])}]\s?)[\w-]+)+",
     re.IGNORECASE,
 )
+
+
 @lru_cache(maxsize=16)
 def time_range(words: tuple[str, ...]) -> re.Pattern[str]:
-    """"8–16", "08.00–17.00", "9 till 15" (words from the vocabulary); never the tail of a date
+    """ "8–16", "08.00–17.00", "9 till 15" (words from the vocabulary); never the tail of a date
     such as 2026-03-02."""
     joined = "|".join(re.escape(w) for w in ("-", "–", "—", *words))
     return re.compile(rf"(?<![\d-])\d{{1,2}}(?:[.:]\d{{2}})?\s?(?:{joined})\s?\d{{1,2}}(?:[.:]\d{{2}})?(?![\d-])")

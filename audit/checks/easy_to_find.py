@@ -55,7 +55,9 @@ def phone_note(site: SiteSnapshot, el: Element, criteria: Criteria) -> Reason | 
     same = [m for m in site.homepage.mobile_elements if m.kind == el.kind and m.text == el.text and m.href == el.href]
     if not same:
         return reason("phone.not_found")
-    phone_criteria = dataclasses.replace(criteria, settings=dataclasses.replace(criteria.settings, viewport=(width, height)))
+    phone_criteria = dataclasses.replace(
+        criteria, settings=dataclasses.replace(criteria.settings, viewport=(width, height))
+    )
     obstacles = [obstacle(m, phone_criteria) for m in same]
     if any(o is None for o in obstacles):
         return reason("phone.visible")
@@ -68,6 +70,9 @@ def _with_phone_note(m: Match, site: SiteSnapshot, criteria: Criteria, note: Rea
     return dataclasses.replace(ev, phone=phone_note(site, m.element, criteria) if m.element is not None else None)
 
 
+_REGIONS = ("header", "nav", "main", "aside", "footer")
+
+
 def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResult:
     candidates: list[Match] = [m for m in found.front_page if m.element is not None]
     if not candidates:
@@ -77,19 +82,27 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
         assert m.element is not None
         why = obstacle(m.element, criteria, m.page)
         if why is None:
-            if _straddles_fold(m.element, criteria):
-                return CheckResult(Verdict.NEEDS_REVIEW, reason("easy.cut_by_fold"), (_with_phone_note(m, site, criteria),), Verdict.PASS,
-                                   reason("doubt.cut_by_fold"))
-            region = {"header": "header", "nav": "nav", "main": "main", "aside": "aside", "footer": "footer"}.get(m.element.landmark, "page")
-            return CheckResult(Verdict.PASS, reason("easy.visible", region={"word": f"region.{region}"}), (_with_phone_note(m, site, criteria),))
+            return _visible(m, site, criteria)
         problems.append((m, why))
-    m, why = problems[0]
     result = CheckResult(
         Verdict.FAIL,
-        reason("easy.not_visible", why=why.nested()),
+        reason("easy.not_visible", why=problems[0][1].nested()),
         tuple(_with_phone_note(p, site, criteria, note=w) for p, w in problems[:3]),
     )
     consent = site.homepage.consent
-    if consent is not None and consent.found and not consent.closed and any(p.element is not None and p.element.covered for p, _ in problems):
+    consent_open = consent is not None and consent.found and not consent.closed
+    if consent_open and any(p.element is not None and p.element.covered for p, _ in problems):
         return result.doubted(reason("doubt.consent_open"))
     return result
+
+
+def _visible(m: Match, site: SiteSnapshot, criteria: Criteria) -> CheckResult:
+    """A pass, or "needs review" when the entry is cut by the bottom edge of the window."""
+    assert m.element is not None
+    evidence = (_with_phone_note(m, site, criteria),)
+    if _straddles_fold(m.element, criteria):
+        return CheckResult(
+            Verdict.NEEDS_REVIEW, reason("easy.cut_by_fold"), evidence, Verdict.PASS, reason("doubt.cut_by_fold")
+        )
+    region = m.element.landmark if m.element.landmark in _REGIONS else "page"
+    return CheckResult(Verdict.PASS, reason("easy.visible", region={"word": f"region.{region}"}), evidence)

@@ -39,9 +39,16 @@ def _doubt(site: SiteSnapshot, found: Findings) -> Reason | None:
     unread = next((f.split(":", 1)[1] for f in site.flags if f.startswith("unread_sections:")), "")
     if unread:
         return reason("doubt.unread_sections", count=int(unread))
-    dated_only = [m for m, why in found.rejected if why.code == NEWS_REASON and m.element is not None and _news_by_date_only(m.element)]
+    dated_only = [
+        m
+        for m, why in found.rejected
+        if why.code == NEWS_REASON and m.element is not None and _news_by_date_only(m.element)
+    ]
     if dated_only and len(dated_only) == len(found.rejected):
-        return reason("doubt.news_by_date", words=list(as_written(dated_only[0].element.text, dated_only[0].matched)) if dated_only[0].element else [])
+        return reason(
+            "doubt.news_by_date",
+            words=list(as_written(dated_only[0].element.text, dated_only[0].matched)) if dated_only[0].element else [],
+        )
     return None
 
 

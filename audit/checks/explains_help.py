@@ -22,7 +22,9 @@ def _judge(ch: Channels, text: str) -> tuple[bool, Reason]:
     how = ch.count >= 2 or (ch.count >= 1 and bool(ch.hours))
     if ch.topics and how:
         if ch.hours:
-            return True, reason("help.what_and_how_with_hours", topics=topics, channels=_channels(ch), hours=ch.hours[:40])
+            return True, reason(
+                "help.what_and_how_with_hours", topics=topics, channels=_channels(ch), hours=ch.hours[:40]
+            )
         return True, reason("help.what_and_how", topics=topics, channels=_channels(ch))
     if not ch.topics and not how:
         return False, reason("help.neither", channels=_channels(ch)) if ch.found else reason("help.nothing")
@@ -40,7 +42,13 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
         text = m.page.main_text or m.page.text
         ch = find_channels(text, vocab)
         ok, why = _judge(ch, text)
-        ev = page_evidence(m.page, criteria, around=(ch.topics[0] if ch.topics else m.matched[0]), matched=ch.topics, note=dataclasses.replace(why, code="note.service_page", params={}))
+        ev = page_evidence(
+            m.page,
+            criteria,
+            around=(ch.topics[0] if ch.topics else m.matched[0]),
+            matched=ch.topics,
+            note=dataclasses.replace(why, code="note.service_page", params={}),
+        )
         ev = dataclasses.replace(ev, matched=(*ev.matched, *(v[:40] for v in ch.found.values())))
         if ok:
             return CheckResult(Verdict.PASS, why, (ev,))

@@ -51,7 +51,9 @@ NEWS_REASON = "decoy.news"
 NEWS_URL_REASON = "decoy.news_url"
 
 
-def decoy_reason(text: str, href: str, page: PageSnapshot, vocab: Vocabulary, element: Element | None = None) -> Reason | None:
+def decoy_reason(
+    text: str, href: str, page: PageSnapshot, vocab: Vocabulary, element: Element | None = None
+) -> Reason | None:
     """Why a mention of the service is not the municipality's general service, or None."""
     decoy = qualifying_decoy(text, vocab)
     if decoy:
@@ -88,32 +90,47 @@ def desk_page(page: PageSnapshot, vocab: Vocabulary) -> str:
 def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
     vocab = criteria.vocabulary
     home = site.homepage
-    by_url = _pages_by_url(site)
     found = Findings()
-    for page in site.pages:
-        if page.depth > criteria.settings.max_depth:
-            continue
+    reach = [p for p in site.pages if p.depth <= criteria.settings.max_depth]
+    for page in reach:
         terms, how = service_page_terms(page, vocab)
         if terms:
             found.service_pages.append(Match(page, None, terms, how))
     service_urls = {normalise_url(m.page.final_url): m.page for m in found.service_pages}
     service_urls.update({normalise_url(m.page.via_url): m.page for m in found.service_pages if m.page.via_url})
+    by_url = _pages_by_url(site)
     for el in home.elements:
         _classify_home_element(el, home, vocab, by_url, service_urls, found)
-    for page in site.pages:
-        if page.depth == 1 and not desk_page(page, vocab):
-            for el in page.elements:
-                if el.kind == "link" and _service_terms(f"{el.text} {el.name}", vocab) and not decoy_reason(f"{el.text} {el.name}", el.href, page, vocab, el):
-                    found.deeper.append(Match(page, el, _service_terms(f"{el.text} {el.name}", vocab), "link"))
-    for page in site.pages:
-        if 0 < page.depth <= criteria.settings.max_depth and not is_news_page(page, vocab) and not desk_page(page, vocab):
-            for el in page.elements:
-                terms = _service_terms(el.text, vocab) if el.kind == "block" and el.landmark not in ("header", "nav", "footer") else ()
-                if terms and not decoy_reason(el.text, "", page, vocab, el):
-                    found.mentions.append(Match(page, el, terms, "mention"))
-                    break
+    for page in reach:
+        if page.depth > 0 and not desk_page(page, vocab):
+            if page.depth == 1:
+                found.deeper += _links_naming_service(page, vocab)
+            if not is_news_page(page, vocab):
+                found.mentions += _first_mention(page, vocab)
     found.service_pages.sort(key=lambda m: (m.page.depth, m.how != "heading"))
     return found
+
+
+def _links_naming_service(page: PageSnapshot, vocab: Vocabulary) -> list[Match]:
+    """Links on a page one click deep that name the service (and are no decoy)."""
+    out = []
+    for el in page.elements:
+        label = f"{el.text} {el.name}"
+        terms = _service_terms(label, vocab) if el.kind == "link" else ()
+        if terms and not decoy_reason(label, el.href, page, vocab, el):
+            out.append(Match(page, el, terms, "link"))
+    return out
+
+
+def _first_mention(page: PageSnapshot, vocab: Vocabulary) -> list[Match]:
+    """The first text block of the page's own content that names the service."""
+    for el in page.elements:
+        if el.kind != "block" or el.landmark in ("header", "nav", "footer"):
+            continue
+        terms = _service_terms(el.text, vocab)
+        if terms and not decoy_reason(el.text, "", page, vocab, el):
+            return [Match(page, el, terms, "mention")]
+    return []
 
 
 def _reachable(text: str, vocab: Vocabulary) -> bool:
@@ -130,8 +147,12 @@ def _brand_terms(el: Element, target: PageSnapshot, vocab: Vocabulary) -> tuple[
 
 
 def _classify_home_element(
-    el: Element, home: PageSnapshot, vocab: Vocabulary, by_url: dict[str, PageSnapshot],
-    service_urls: dict[str, PageSnapshot], found: Findings,
+    el: Element,
+    home: PageSnapshot,
+    vocab: Vocabulary,
+    by_url: dict[str, PageSnapshot],
+    service_urls: dict[str, PageSnapshot],
+    found: Findings,
 ) -> None:
     label = f"{el.text} {el.name}".strip()
     target = service_urls.get(normalise_url(el.href)) if el.href else None
@@ -153,7 +174,9 @@ def _classify_home_element(
             found.entries.append(Match(home, el, brand, "brand", target))
             return
         if target is not None and find_terms(label, vocab.terms("contact_link"), whole_word=True):
-            found.contact_routes.append(Match(home, el, find_terms(label, vocab.terms("contact_link"), whole_word=True), "contact link", target))
+            found.contact_routes.append(
+                Match(home, el, find_terms(label, vocab.terms("contact_link"), whole_word=True), "contact link", target)
+            )
         return
     if el.kind == "block":
         terms = _service_terms(el.text, vocab)

@@ -13,10 +13,24 @@ from audit.criteria import Criteria
 from audit.models import Reason, SiteSnapshot, reason
 from audit.text import as_written, find_terms, fold
 
-_GENERIC = frozenset({
-    "kommun", "kommune", "kommunen", "kunta", "kaupunki", "stad", "herred", "municipality", "city", "town",
-    "landskommun", "bykommune", "kaupungin", "kunnan",
-})
+_GENERIC = frozenset(
+    {
+        "kommun",
+        "kommune",
+        "kommunen",
+        "kunta",
+        "kaupunki",
+        "stad",
+        "herred",
+        "municipality",
+        "city",
+        "town",
+        "landskommun",
+        "bykommune",
+        "kaupungin",
+        "kunnan",
+    }
+)
 
 
 def name_stem(name: str) -> str:

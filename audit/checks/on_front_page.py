@@ -14,12 +14,16 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
     if found.entries:
         m = found.entries[0]
         text = (m.element.text or m.element.name)[:80] if m.element else ""
-        return CheckResult(Verdict.PASS, reason(_HOW[m.how], text=text), tuple(match_evidence(x, criteria) for x in found.entries[:3]))
+        return CheckResult(
+            Verdict.PASS, reason(_HOW[m.how], text=text), tuple(match_evidence(x, criteria) for x in found.entries[:3])
+        )
     if found.contact_routes:
         m = found.contact_routes[0]
         text = (m.element.text or m.element.name)[:80] if m.element else ""
         target = m.target.final_url if m.target else ""
-        return CheckResult(Verdict.PASS, reason("front.contact_route", text=text, url=target), (match_evidence(m, criteria),))
+        return CheckResult(
+            Verdict.PASS, reason("front.contact_route", text=text, url=target), (match_evidence(m, criteria),)
+        )
     if found.blocks:
         m = found.blocks[0]
         return CheckResult(Verdict.PASS, reason("front.block"), (match_evidence(m, criteria),))

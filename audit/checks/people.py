@@ -33,8 +33,12 @@ class Person:
 def _title_terms(vocab: Vocabulary) -> tuple[str, ...]:
     """Every word that marks a title or the service rather than a person's name."""
     return (
-        vocab.terms("service_entry") + vocab.terms("responsible_role") + vocab.terms("staff_role")
-        + vocab.terms("unclear_role") + vocab.terms("contact_link") + vocab.terms("decoy")
+        vocab.terms("service_entry")
+        + vocab.terms("responsible_role")
+        + vocab.terms("staff_role")
+        + vocab.terms("unclear_role")
+        + vocab.terms("contact_link")
+        + vocab.terms("decoy")
     )
 
 
@@ -62,13 +66,21 @@ def _names(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
             words.pop(0)
         # Cut at the first word from which the text reads as a title: "Customer Service Manager",
         # or "Head of Customer Service" where the lower-case "of" ended the run after "Head".
-        starts = [m.start(1) + off.start() for off in re.finditer(r"\S+", m.group(1))][-len(words):] if words else []
+        starts = [m.start(1) + off.start() for off in re.finditer(r"\S+", m.group(1))][-len(words) :] if words else []
         for i in range(2, len(words)):
             rest = text[starts[i] : starts[i] + 40]
-            if _not_name_word(" ".join(words[i:]), titles, stop) or _not_name_word(words[i], titles, stop) or _starts_with_title(rest, titles):
+            if (
+                _not_name_word(" ".join(words[i:]), titles, stop)
+                or _not_name_word(words[i], titles, stop)
+                or _starts_with_title(rest, titles)
+            ):
                 words = words[:i]
                 break
-        if 2 <= len(words) <= 3 and not any(_not_name_word(w, titles, stop) for w in words) and not _not_name_word(" ".join(words), titles, stop):
+        if (
+            2 <= len(words) <= 3
+            and not any(_not_name_word(w, titles, stop) for w in words)
+            and not _not_name_word(" ".join(words), titles, stop)
+        ):
             out.append(" ".join(words))
     return out
 
@@ -78,7 +90,9 @@ def names_in(text: str, vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
     return _names(text, vocab, stop)
 
 
-def _role_positions(folded: str, terms: tuple[str, ...], kind: str, *, whole_word: bool = False) -> list[tuple[int, str, str]]:
+def _role_positions(
+    folded: str, terms: tuple[str, ...], kind: str, *, whole_word: bool = False
+) -> list[tuple[int, str, str]]:
     """Where role words occur. Titles are compounds ("kontaktcenterchef", "verksamhetsansvarig",
     "asiakaspalvelupaallikko"), so a role may end a longer word unless ``whole_word``."""
     head = r"(?<!\w)" if whole_word else r"(?<!\w)\w*?"

@@ -97,13 +97,20 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
         for person in _people(page, ties, site, criteria):
             if person.kind == "responsible":
                 ev = _evidence(page, person, criteria, "note.person.responsible")
-                return CheckResult(Verdict.PASS, reason("person.responsible", name=person.name, role=_role(person)), (ev,))
+                return CheckResult(
+                    Verdict.PASS, reason("person.responsible", name=person.name, role=_role(person)), (ev,)
+                )
             (unclear if person.kind == "unclear" else staff).append((page, person))
     if unclear:
         page, person = unclear[0]
         ev = _evidence(page, person, criteria, "note.person.unclear")
-        return CheckResult(Verdict.NEEDS_REVIEW, reason("person.unclear", name=person.name, role=_role(person)), (ev,), None,
-                           reason("doubt.unclear_role"))
+        return CheckResult(
+            Verdict.NEEDS_REVIEW,
+            reason("person.unclear", name=person.name, role=_role(person)),
+            (ev,),
+            None,
+            reason("doubt.unclear_role"),
+        )
     if staff:
         page, person = staff[0]
         ev = _evidence(page, person, criteria, "note.person.staff")

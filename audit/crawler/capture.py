@@ -29,8 +29,16 @@ class Recorder:
         self._index = 0
 
     async def snapshot(
-        self, page: Page, resp: Response | None, *, depth: int, url: str, via: tuple[str, str] = ("", ""),
-        chain: tuple[str, ...] = (), consent: ConsentAction | None = None, parent: str = "",
+        self,
+        page: Page,
+        resp: Response | None,
+        *,
+        depth: int,
+        url: str,
+        via: tuple[str, str] = ("", ""),
+        chain: tuple[str, ...] = (),
+        consent: ConsentAction | None = None,
+        parent: str = "",
     ) -> PageSnapshot:
         name = f"{self.prefix}/page-{self._index}"
         self._index += 1
@@ -47,17 +55,12 @@ class Recorder:
             if self.options.mobile:
                 mobile = await self._mobile_elements(page)
         return PageSnapshot(
-            url=via[1] or url, final_url=page.url, depth=depth,
-            status=resp.status if resp else 0, title=data["title"][:500], lang=data["lang"][:20],
-            via_text=via[0], via_url=via[1], parent_url=parent,
-            headings=tuple(to_heading(h) for h in data["headings"]), news_signals=tuple(data.get("news_signals", ())),
-            overlays=tuple(to_overlay(o) for o in data.get("overlays", ())),
-            elements=tuple(to_element(e) for e in data["elements"]),
-            text=data["text"], main_text=data.get("main_text", ""), redirect_chain=chain,
-            content_type=headers.get("content-type", ""), html_file=f"{name}.html",
-            screenshot=shot, full_screenshot=full, consent=consent, mobile_elements=mobile,
-            viewport=self.criteria.settings.viewport, flags=("frameset",) if data.get("frameset") else (),
-        )
+            url=via[1] or url, final_url=page.url, depth=depth, status=resp.status if resp else 0,
+            via_text=via[0], via_url=via[1], parent_url=parent, redirect_chain=chain, consent=consent,
+            content_type=headers.get("content-type", ""), html_file=f"{name}.html", screenshot=shot,
+            full_screenshot=full, mobile_elements=mobile, viewport=self.criteria.settings.viewport,
+            **_collected(data),
+        )  # fmt: skip
 
     async def _keep_response(self, resp: Response | None) -> dict[str, str]:
         if resp is None:
@@ -66,7 +69,9 @@ class Recorder:
         body = b""
         with contextlib.suppress(PlaywrightError):
             body = await resp.body()
-        self.captured.warc.append(WarcEntry(resp.url, "response", headers.get("content-type", ""), body, resp.status, tuple(headers.items())))
+        self.captured.warc.append(
+            WarcEntry(resp.url, "response", headers.get("content-type", ""), body, resp.status, tuple(headers.items()))
+        )
         return headers
 
     async def _screenshots(self, page: Page, name: str, data: dict[str, Any]) -> tuple[str, str]:
@@ -78,7 +83,13 @@ class Recorder:
             self.captured.blobs[shot] = png
             self.captured.warc.append(WarcEntry(f"urn:screenshot:{page.url}", "resource", "image/png", png))
             height = min(int(data.get("scrollHeight") or 0) or 768, self.options.full_page_max_px)
-            jpg = await page.screenshot(type="jpeg", quality=45, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}, timeout=15000)
+            jpg = await page.screenshot(
+                type="jpeg",
+                quality=45,
+                full_page=True,
+                clip={"x": 0, "y": 0, "width": width, "height": height},
+                timeout=15000,
+            )
             self.captured.blobs[full] = jpg
         except PlaywrightError:
             self.flags.append("screenshot_failed")
@@ -92,10 +103,25 @@ class Recorder:
         try:
             await page.set_viewport_size({"width": w, "height": h})
             await page.wait_for_timeout(150)
-            data = json.loads(await page.evaluate(_COLLECT_JS, collector_args(self.criteria.vocabulary, links_only=True)))
+            data = json.loads(
+                await page.evaluate(_COLLECT_JS, collector_args(self.criteria.vocabulary, links_only=True))
+            )
             return tuple(to_element(e) for e in data["elements"])
         except PlaywrightError:
             return ()
         finally:
             with contextlib.suppress(PlaywrightError):
                 await page.set_viewport_size({"width": dw, "height": dh})
+
+
+def _collected(data: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot's fields read from what the collector returned."""
+    return {
+        "title": data["title"][:500], "lang": data["lang"][:20], "text": data["text"],
+        "main_text": data.get("main_text", ""),
+        "headings": tuple(to_heading(h) for h in data["headings"]),
+        "news_signals": tuple(data.get("news_signals", ())),
+        "overlays": tuple(to_overlay(o) for o in data.get("overlays", ())),
+        "elements": tuple(to_element(e) for e in data["elements"]),
+        "flags": ("frameset",) if data.get("frameset") else (),
+    }  # fmt: skip

@@ -23,8 +23,11 @@ _COLLECT_JS = (Path(__file__).parents[1] / "collect.js").read_text(encoding="utf
 def collector_args(vocab: Vocabulary, *, links_only: bool) -> dict[str, Any]:
     """The collector's arguments: its vocabulary comes from criteria.yaml, like every word."""
     return {
-        "linksOnly": links_only, "newsWords": list(vocab.news_heading), "newsClass": list(vocab.news_class),
-        "notNewsClass": list(vocab.not_news_class), "months": list(vocab.month_name),
+        "linksOnly": links_only,
+        "newsWords": list(vocab.news_heading),
+        "newsClass": list(vocab.news_class),
+        "notNewsClass": list(vocab.not_news_class),
+        "months": list(vocab.month_name),
     }
 
 
@@ -47,7 +50,9 @@ async def collect(page: Page, vocab: Vocabulary, *, links_only: bool = False) ->
     return data
 
 
-def _merge_frame(data: dict[str, Any], sub: dict[str, Any], url: str, box: dict[str, float] | None, *, links_only: bool) -> None:
+def _merge_frame(
+    data: dict[str, Any], sub: dict[str, Any], url: str, box: dict[str, float] | None, *, links_only: bool
+) -> None:
     dx, dy = (box["x"], box["y"]) if box else (0.0, 0.0)
     for el in sub["elements"]:
         el["frame"] = url
@@ -65,14 +70,24 @@ def _merge_frame(data: dict[str, Any], sub: dict[str, Any], url: str, box: dict[
 def to_element(raw: dict[str, Any]) -> Element:
     b = raw.get("box")
     return Element(
-        kind=raw["kind"], text=raw["text"], name=raw.get("name", ""), href=raw.get("href", ""),
+        kind=raw["kind"],
+        text=raw["text"],
+        name=raw.get("name", ""),
+        href=raw.get("href", ""),
         landmark=raw.get("landmark", ""),
         box=Box(round(b["x"], 1), round(b["y"], 1), round(b["width"], 1), round(b["height"], 1)) if b else None,
-        visible=bool(raw.get("visible")), hidden_container=bool(raw.get("hidden_container")),
-        covered=bool(raw.get("covered")), font_size=float(raw.get("font_size") or 0),
-        selector=raw.get("selector", ""), in_article=bool(raw.get("in_article")), frame=raw.get("frame", ""),
-        article_main=bool(raw.get("article_main")), dated=bool(raw.get("dated")), news_region=bool(raw.get("news_region")),
-        context=raw.get("context", ""), covered_by=raw.get("covered_by", ""),
+        visible=bool(raw.get("visible")),
+        hidden_container=bool(raw.get("hidden_container")),
+        covered=bool(raw.get("covered")),
+        font_size=float(raw.get("font_size") or 0),
+        selector=raw.get("selector", ""),
+        in_article=bool(raw.get("in_article")),
+        frame=raw.get("frame", ""),
+        article_main=bool(raw.get("article_main")),
+        dated=bool(raw.get("dated")),
+        news_region=bool(raw.get("news_region")),
+        context=raw.get("context", ""),
+        covered_by=raw.get("covered_by", ""),
     )
 
 
@@ -84,6 +99,10 @@ def to_overlay(raw: dict[str, Any]) -> Overlay:
 
 def to_heading(raw: dict[str, Any]) -> Heading:
     return Heading(
-        raw["level"], raw["text"], in_article=bool(raw.get("in_article")), article_main=bool(raw.get("article_main")),
-        dated=bool(raw.get("dated")), news_region=bool(raw.get("news_region")),
+        raw["level"],
+        raw["text"],
+        in_article=bool(raw.get("in_article")),
+        article_main=bool(raw.get("article_main")),
+        dated=bool(raw.get("dated")),
+        news_region=bool(raw.get("news_region")),
     )

@@ -56,13 +56,17 @@ async def close_consent(page: Page, vocab: Vocabulary) -> ConsentAction | None:
     """
     for frame in page.frames:
         try:
-            candidates: list[dict[str, Any]] = await bounded(frame.evaluate(_CONSENT_JS, {"markers": list(vocab.consent_marker)}), 3.0) or []
+            candidates: list[dict[str, Any]] = (
+                await bounded(frame.evaluate(_CONSENT_JS, {"markers": list(vocab.consent_marker)}), 3.0) or []
+            )
         except PlaywrightError:
             continue  # a frame detached or still loading
         try:
             choice = least_consent_choice(candidates, vocab)
             if choice is None:
-                return ConsentAction(found=True, closed=False, detail="a cookie banner offered no least-consent choice; left open")
+                return ConsentAction(
+                    found=True, closed=False, detail="a cookie banner offered no least-consent choice; left open"
+                )
             if isinstance(choice, dict):
                 return await _click(page, frame, choice)
         finally:
@@ -81,4 +85,9 @@ async def _click(page: Page, frame: Frame, cand: dict[str, Any]) -> ConsentActio
     still = False
     with contextlib.suppress(PlaywrightError):  # the locator pierces open shadow roots
         still = not frame.is_detached() and await frame.locator(selector).first.is_visible(timeout=1000)
-    return ConsentAction(found=True, clicked=cand["text"], closed=not still, detail="" if not still else "the banner stayed visible after the click")
+    return ConsentAction(
+        found=True,
+        clicked=cand["text"],
+        closed=not still,
+        detail="" if not still else "the banner stayed visible after the click",
+    )

@@ -34,7 +34,6 @@ class Verdict:
 PARTIAL = Verdict(SiteStatus.OK, reason("partial"), None, None)
 
 
-
 class HomepageJudge:
     """Judges the navigation a :class:`~audit.crawler.navigation.Navigator` just made."""
 
@@ -46,20 +45,29 @@ class HomepageJudge:
         if error is not None:
             return await self._judge_error(error)
         if self.nav.policy.guarded and self.nav.policy.blocked:
-            return Verdict(SiteStatus.PRIVATE_NETWORK, reason("failure.private_request", url=self.nav.policy.blocked[0]), None, None)
+            return Verdict(
+                SiteStatus.PRIVATE_NETWORK,
+                reason("failure.private_request", url=self.nav.policy.blocked[0]),
+                None,
+                None,
+            )
         if resp is None:
             return Verdict(SiteStatus.EMPTY_PAGE, reason("failure.no_response"), None, None)
         title = ""
         with contextlib.suppress(PlaywrightError):
             title = await bounded(self.nav.page.title(), 2.0) or ""
-        early = classify_response(resp.status, await resp.all_headers(), title, self.nav.options.max_bytes, self.nav.challenge_titles)
+        early = classify_response(
+            resp.status, await resp.all_headers(), title, self.nav.options.max_bytes, self.nav.challenge_titles
+        )
         if early is not None:
             return Verdict(*early)
         return await self._judge_content(resp.status)
 
     async def _judge_error(self, error: str) -> Verdict | None:
         if self.nav.document is not None:
-            early = classify_response(self.nav.document.status, await self.nav.document.all_headers(), "", self.nav.options.max_bytes)
+            early = classify_response(
+                self.nav.document.status, await self.nav.document.all_headers(), "", self.nav.options.max_bytes
+            )
             if early is not None:
                 return Verdict(*early)
         status, why, retry = classify_exception(error)

@@ -61,7 +61,14 @@ def redirect_chain(resp: Response | None) -> tuple[str, ...]:
 class Navigator:
     """Drives one tab of one site's crawl."""
 
-    def __init__(self, page: Page, options: CrawlOptions, pacer: HostPacer, policy: SitePolicy, challenge_titles: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        page: Page,
+        options: CrawlOptions,
+        pacer: HostPacer,
+        policy: SitePolicy,
+        challenge_titles: tuple[str, ...] = (),
+    ) -> None:
         self.page, self.options, self.pacer, self.policy = page, options, pacer, policy
         self.challenge_titles = challenge_titles
         self.document: Response | None = None

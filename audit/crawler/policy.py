@@ -76,8 +76,11 @@ class SitePolicy:
 
     async def read_robots(self, url: str) -> Robots:
         self.robots = await asyncio.to_thread(
-            fetch_robots, url, self.options.user_agent,
-            allow_private=self.options.allow_private_network, timeout_s=self.options.page_timeout_s,
+            fetch_robots,
+            url,
+            self.options.user_agent,
+            allow_private=self.options.allow_private_network,
+            timeout_s=self.options.page_timeout_s,
         )
         return self.robots
 

@@ -18,9 +18,15 @@ from audit.errors import BrowserUnavailable
 
 # Without these flags Chromium keeps trying to reach update and telemetry hosts.
 CHROMIUM_ARGS = [
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-default-apps", "--disable-quic", "--disable-gpu",
-    "--disable-dev-shm-usage", "--mute-audio",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-quic",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--mute-audio",
 ]
 
 
@@ -49,8 +55,13 @@ async def bounded(awaitable: Any, seconds: float) -> Any:
 
 def browser_gone(exc: BaseException) -> bool:
     message = str(exc).lower()
-    return "has been closed" in message or "browser closed" in message or "target closed" in message or "crashed" in message and "page crashed" not in message
-
+    return (
+        "has been closed" in message
+        or "browser closed" in message
+        or "target closed" in message
+        or "crashed" in message
+        and "page crashed" not in message
+    )
 
 
 def _in_main_thread() -> bool:
@@ -143,7 +154,10 @@ class BrowserPool:
         sandbox = hasattr(os, "geteuid") and os.geteuid() != 0
         try:
             return await self._pw.chromium.launch(
-                executable_path=exe, headless=True, args=[*CHROMIUM_ARGS, *self.chromium_args], chromium_sandbox=sandbox,
+                executable_path=exe,
+                headless=True,
+                args=[*CHROMIUM_ARGS, *self.chromium_args],
+                chromium_sandbox=sandbox,
                 handle_sigint=False,
             )
         except PlaywrightError as exc:

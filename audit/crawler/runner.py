@@ -76,7 +76,9 @@ class _Crawl:
             await asyncio.to_thread(self.on_done, captured)
 
 
-async def crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer) -> Captured:
+async def crawl_one(
+    pool: BrowserPool, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer
+) -> Captured:
     """One site, with a hard time limit; retried once on a relaunched browser if the browser died."""
     first = await _attempt(pool, SiteCrawler(muni, criteria, options, pacer), options, attempt=1)
     if not isinstance(first, PlaywrightError):
@@ -88,7 +90,9 @@ async def crawl_one(pool: BrowserPool, muni: Municipality, criteria: Criteria, o
     return _crash(muni, second, attempts=2)
 
 
-async def _attempt(pool: BrowserPool, crawler: SiteCrawler, options: CrawlOptions, *, attempt: int) -> Captured | PlaywrightError:
+async def _attempt(
+    pool: BrowserPool, crawler: SiteCrawler, options: CrawlOptions, *, attempt: int
+) -> Captured | PlaywrightError:
     """The crawl's result, or the error to retry on a new browser (only when the browser died)."""
     muni = crawler.muni
     try:
@@ -96,7 +100,18 @@ async def _attempt(pool: BrowserPool, crawler: SiteCrawler, options: CrawlOption
         return await asyncio.wait_for(crawler.run(browser), timeout=options.site_timeout_s)
     except TimeoutError:
         why = reason("failure.site_time_limit", seconds=round(options.site_timeout_s))
-        return Captured(CrawlFailure(muni, SiteStatus.PAGE_HUNG, render(why), url=muni.url, started_at=crawler.started_at, finished_at=now(), attempts=attempt, reason=why))
+        return Captured(
+            CrawlFailure(
+                muni,
+                SiteStatus.PAGE_HUNG,
+                render(why),
+                url=muni.url,
+                started_at=crawler.started_at,
+                finished_at=now(),
+                attempts=attempt,
+                reason=why,
+            )
+        )
     except PlaywrightError as exc:
         return exc if browser_gone(exc) else _crash(muni, exc, attempts=attempt)
 
@@ -104,4 +119,8 @@ async def _attempt(pool: BrowserPool, crawler: SiteCrawler, options: CrawlOption
 def _crash(muni: Municipality, exc: PlaywrightError, *, attempts: int) -> Captured:
     message = str(exc).splitlines()[0] if str(exc) else repr(exc)
     why = reason("failure.browser", error=message[:200])
-    return Captured(CrawlFailure(muni, SiteStatus.BROWSER_CRASH, render(why), url=muni.url, finished_at=now(), attempts=attempts, reason=why))
+    return Captured(
+        CrawlFailure(
+            muni, SiteStatus.BROWSER_CRASH, render(why), url=muni.url, finished_at=now(), attempts=attempts, reason=why
+        )
+    )

@@ -43,21 +43,28 @@ def now() -> str:
 class SiteCrawler:
     """Crawls one municipality; :meth:`run` always ends with a snapshot or a failure."""
 
-    def __init__(self, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer | None = None) -> None:
+    def __init__(
+        self, muni: Municipality, criteria: Criteria, options: CrawlOptions, pacer: HostPacer | None = None
+    ) -> None:
         self.muni, self.options = muni, options
         self.criteria = criteria.for_country(muni.country)
         self.pacer = pacer or HostPacer(options.per_host, options.host_delay_s)
         self.policy = SitePolicy(options)
         self.started_at = now()
-        self.captured = Captured(result=CrawlFailure(muni, SiteStatus.PAGE_HUNG, "not started", reason=reason("failure.not_started")))
+        self.captured = Captured(
+            result=CrawlFailure(muni, SiteStatus.PAGE_HUNG, "not started", reason=reason("failure.not_started"))
+        )
         self.recorder = Recorder(self.captured, f"snapshots/{muni.id}", self.criteria, options)
         self.flags: list[str] = []
 
     async def run(self, browser: Browser) -> Captured:
         width, height = self.criteria.settings.viewport
         context = await browser.new_context(
-            viewport={"width": width, "height": height}, user_agent=self.options.user_agent,
-            service_workers="block", accept_downloads=False, locale=locale_for(self.muni),
+            viewport={"width": width, "height": height},
+            user_agent=self.options.user_agent,
+            service_workers="block",
+            accept_downloads=False,
+            locale=locale_for(self.muni),
         )
         try:
             if self.policy.guarded:
@@ -70,7 +77,14 @@ class SiteCrawler:
 
     def _fail(self, status: SiteStatus, why: Reason, **extra: Any) -> None:
         self.captured.result = CrawlFailure(
-            self.muni, status, render(why), url=self.muni.url, started_at=self.started_at, finished_at=now(), reason=why, **extra,
+            self.muni,
+            status,
+            render(why),
+            url=self.muni.url,
+            started_at=self.started_at,
+            finished_at=now(),
+            reason=why,
+            **extra,
         )
 
     async def _crawl(self, context: BrowserContext) -> None:
@@ -80,25 +94,39 @@ class SiteCrawler:
         navigator = Navigator(page, self.options, self.pacer, self.policy, self.criteria.vocabulary.challenge_title)
         opened = await navigator.open_homepage(self.muni.url, self.criteria.settings.first_sight_ms)
         if not isinstance(opened, Opened):
-            self._fail(opened.status, opened.why, http_status=opened.http_status, attempts=opened.attempts, final_url=opened.final_url)
+            self._fail(
+                opened.status,
+                opened.why,
+                http_status=opened.http_status,
+                attempts=opened.attempts,
+                final_url=opened.final_url,
+            )
             return
         if opened.attempts > 1:
             self.flags.append(f"attempts:{opened.attempts}")
         if opened.partial:
             self.flags.append("partial")
         consent = await close_consent(page, self.criteria.vocabulary)
-        home = await self.recorder.snapshot(page, opened.response, depth=0, url=self.muni.url, chain=opened.chain, consent=consent)
+        home = await self.recorder.snapshot(
+            page, opened.response, depth=0, url=self.muni.url, chain=opened.chain, consent=consent
+        )
         pages = [home, *await self._follow(page, navigator, home)]
         self.captured.result = SiteSnapshot(
-            municipality=self.muni, pages=tuple(pages), started_at=self.started_at, finished_at=now(),
-            user_agent=self.options.user_agent, flags=(*self.flags, *self.recorder.flags),
+            municipality=self.muni,
+            pages=tuple(pages),
+            started_at=self.started_at,
+            finished_at=now(),
+            user_agent=self.options.user_agent,
+            flags=(*self.flags, *self.recorder.flags),
         )
 
     async def _allowed(self) -> bool:
         """The homepage's address is public (or allowed) and robots.txt lets us in."""
         refusal = await self.policy.homepage_refusal(self.muni.url)
         if refusal:
-            self._fail(SiteStatus.PRIVATE_NETWORK, reason("failure.private_address", host=refusal[0], address=refusal[1]))
+            self._fail(
+                SiteStatus.PRIVATE_NETWORK, reason("failure.private_address", host=refusal[0], address=refusal[1])
+            )
             return False
         if not self.options.obey_robots:
             return True
@@ -153,4 +181,6 @@ class SiteCrawler:
             return None
         if not (same_site(page.url, self.muni.url) or same_site(page.url, home_url)):
             return None
-        return await self.recorder.snapshot(page, resp, depth=step.depth, url=url, via=(step.candidate.text, url), parent=step.parent)
+        return await self.recorder.snapshot(
+            page, resp, depth=step.depth, url=url, via=(step.candidate.text, url), parent=step.parent
+        )

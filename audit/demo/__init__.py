@@ -40,7 +40,10 @@ def demo_ids(template: Path = MUNICIPALITIES) -> list[str]:
 def serve_demo() -> Iterator[tuple[Path, int]]:
     """Serve the demo sites on 127.0.0.1; yield the municipality list (with the real port) and the port."""
     with DemoServer(SITES) as server, tempfile.TemporaryDirectory(prefix="audit-demo-") as tmp:
-        yield materialise_list(MUNICIPALITIES, Path(tmp) / "demo_municipalities.csv", server.port, free_closed_port()), server.port
+        yield (
+            materialise_list(MUNICIPALITIES, Path(tmp) / "demo_municipalities.csv", server.port, free_closed_port()),
+            server.port,
+        )
 
 
 def demo_config(listing: Path, out: Path, criteria: Criteria, concurrency: int = 4) -> RunConfig:

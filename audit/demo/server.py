@@ -67,9 +67,7 @@ CONTENT_TYPES: dict[str, str] = {
     ".pdf": "application/pdf",
 }
 SETTINGS_FILE = "_server.json"
-_HOST_RE = re.compile(
-    r"^(?P<slug>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.localhost\.?(?::\d+)?$"
-)
+_HOST_RE = re.compile(r"^(?P<slug>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.localhost\.?(?::\d+)?$")
 
 
 class _SiteSettings:
@@ -291,9 +289,7 @@ class DemoServer:
         if not self.root.is_dir():
             raise FileNotFoundError(f"demo root {self.root} is not a directory")
         self._server = _Server(("127.0.0.1", self._requested_port), self.root)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="demo-server", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="demo-server", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

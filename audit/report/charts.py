@@ -51,9 +51,7 @@ def _text(x: float, y: float, content: str, anchor: str = "start", weight: str =
     )
 
 
-def horizontal_bars(
-    chart_id: str, title: str, desc: str, bars: Sequence[Bar], max_value: float
-) -> Markup:
+def horizontal_bars(chart_id: str, title: str, desc: str, bars: Sequence[Bar], max_value: float) -> Markup:
     """One row per bar: label on the left, bar scaled to ``max_value``, value after the bar.
 
     Labels longer than 30 characters are shortened here; the data table keeps them whole.
@@ -65,10 +63,7 @@ def horizontal_bars(
         y = top + i * row_h
         length = 0.0 if max_value <= 0 else bar_w * max(bar.value, 0.0) / max_value
         body.append(_text(label_w - 10, y + 19, clean_text(bar.label, LABEL_CHARS), "end"))
-        body.append(
-            f'<rect x="{label_w:.1f}" y="{y + 6:.1f}" width="{length:.1f}" height="18" '
-            f'fill="{BAR_FILL}"/>'
-        )
+        body.append(f'<rect x="{label_w:.1f}" y="{y + 6:.1f}" width="{length:.1f}" height="18" fill="{BAR_FILL}"/>')
         body.append(_text(label_w + length + 6, y + 19, bar.shown))
     axis = f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{height - top}" '
     body.append(axis + f'stroke="{AXIS_STROKE}" stroke-width="1"/>')
@@ -93,9 +88,6 @@ def columns(chart_id: str, title: str, desc: str, bars: Sequence[Bar], axis_labe
         )
         body.append(_text(x + slot / 2, base - tall - 6, bar.shown, "middle", "bold"))
         body.append(_text(x + slot / 2, base + 18, clean_text(bar.label, 12), "middle"))
-    body.append(
-        f'<line x1="20" y1="{base}" x2="{WIDTH - 20}" y2="{base}" '
-        f'stroke="{AXIS_STROKE}" stroke-width="1"/>'
-    )
+    body.append(f'<line x1="20" y1="{base}" x2="{WIDTH - 20}" y2="{base}" stroke="{AXIS_STROKE}" stroke-width="1"/>')
     body.append(_text(WIDTH / 2, base + 40, axis_label, "middle"))
     return _svg(chart_id, title, desc, height, body)

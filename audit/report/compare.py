@@ -91,11 +91,7 @@ def _index_previous(previous: dict[str, Any]) -> dict[str, _Previous]:
 def _passed_criteria(outcomes: Any) -> list[str]:
     if not isinstance(outcomes, list):
         return []
-    return [
-        str(o.get("criterion"))
-        for o in outcomes
-        if isinstance(o, dict) and o.get("verdict") == Verdict.PASS.value
-    ]
+    return [str(o.get("criterion")) for o in outcomes if isinstance(o, dict) and o.get("verdict") == Verdict.PASS.value]
 
 
 def _int_or_none(value: Any) -> int | None:

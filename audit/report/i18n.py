@@ -57,9 +57,7 @@ def resolve_language(requested: str | None, run_language: object) -> str:
     """The report language: ``requested`` if given (must be supported), else the run's, else en."""
     if requested is not None:
         if requested not in LANGUAGES:
-            raise AuditError(
-                f"unsupported report language {requested!r}; choose one of {', '.join(LANGUAGES)}"
-            )
+            raise AuditError(f"unsupported report language {requested!r}; choose one of {', '.join(LANGUAGES)}")
         return requested
     if isinstance(run_language, str):
         lang = _ALIASES.get(run_language, run_language)

@@ -84,10 +84,7 @@ def build_page(
         facts=_facts(site, run, t),
         notes=_notes(site, t),
         shot=build_shot(site, run, t, exists, boxes, name),
-        criteria=tuple(
-            _criterion(site, i, c, t, boxes, run.viewport)
-            for i, c in enumerate(run.criteria, start=1)
-        )
+        criteria=tuple(_criterion(site, i, c, t, boxes, run.viewport) for i, c in enumerate(run.criteria, start=1))
         if site.assessed
         else (),
         change=change_view(change, run.criteria, t) if change is not None else None,
@@ -149,9 +146,7 @@ def _criterion(
         reason=clean_text(_reason_text(outcome, t.lang)) if outcome else t("none"),
         source=_source(outcome, t),
         provenance=_provenance(outcome, t) if outcome else (),
-        evidence=tuple(_evidence(site, ev, t, numbers, screen) for ev in outcome.evidence)
-        if outcome
-        else (),
+        evidence=tuple(_evidence(site, ev, t, numbers, screen) for ev in outcome.evidence) if outcome else (),
         advice=criterion.advice if outcome and outcome.verdict is Verdict.FAIL else "",
     )
 
@@ -177,11 +172,7 @@ def _provenance(outcome: CriterionOutcome, t: Strings) -> tuple[Fact, ...]:
     call = outcome.phone_check
     if call is not None:
         person = ", ".join(p for p in (clean_text(call.person_name), clean_text(call.role)) if p)
-        answer = (
-            t("phone_named", person=person or t("none"))
-            if call.responsible_person_named
-            else t("phone_not_named")
-        )
+        answer = t("phone_named", person=person or t("none")) if call.responsible_person_named else t("phone_not_named")
         facts += [
             Fact(t("phone_date"), clean_text(call.checked_on, 64) or t("none")),
             Fact(t("phone_caller"), clean_text(call.caller) or t("none")),

@@ -89,15 +89,21 @@ def render_report(
     layout = _layout(run, t)
     links = {mid: f"{PAGES_DIR}/{path.name}" for mid, path in pages.items()}
     previous_finished = _get(compare, "run", "finished_at") if compare is not None else None
-    index = root / "index.html"
     overview = build_overview(run, t, links, changes, previous_finished)
-    _render(env, "index.html", index, layout, prefix="", current="index", view=overview, criteria=run.criteria, page_title=t("index_title"))
+    index = _render_page(env, root / "index.html", layout, "index", view=overview, criteria=run.criteria)
     method = build_method(run, t, [_problem_text(p, t) for p in problems])
     data = [name for name in DATA_FILES if (root / name).is_file()]
-    _render(env, "method.html", root / "method.html", layout, prefix="", current="method", view=method, data_files=data, page_title=t("method_title"))
+    _render_page(env, root / "method.html", layout, "method", view=method, data_files=data)
     _write_pages(env, run, layout, root, pages, changes)
     _copy_static(root)
     return index
+
+
+def _render_page(env: Environment, path: Path, layout: Layout, name: str, **context: Any) -> Path:
+    """One of the report's top-level pages (``index`` or ``method``)."""
+    title = layout.t(f"{name}_title")
+    _render(env, f"{name}.html", path, layout, prefix="", current=name, page_title=title, **context)
+    return path
 
 
 def _get(data: dict[str, Any], section: str, key: str) -> Any:

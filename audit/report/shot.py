@@ -105,15 +105,10 @@ def _box_captions(site: SiteResult, t: Strings) -> dict[BoxKey, str]:
             short = t.get(f"crit_{outcome.criterion}", clean_text(outcome.criterion, 64))
             if short not in names:
                 names.append(short)
-    return {
-        k: t("box_caption", text=texts[k] or "\u2013", criteria=", ".join(v))
-        for k, v in crits.items()
-    }
+    return {k: t("box_caption", text=texts[k] or "\u2013", criteria=", ".join(v)) for k, v in crits.items()}
 
 
-def _scaled(
-    key: BoxKey, number: int, screen: tuple[int, int], caption: str, t: Strings
-) -> ShotBox | None:
+def _scaled(key: BoxKey, number: int, screen: tuple[int, int], caption: str, t: Strings) -> ShotBox | None:
     x, y, w, h = key
     sw, sh = screen
     # Clip to the first screen; a box entirely outside it cannot be drawn on the screenshot.

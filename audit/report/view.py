@@ -134,11 +134,7 @@ def parse_run(results: dict[str, Any], t: Strings) -> Run:
 def _viewport(meta: dict[str, Any]) -> tuple[int, int]:
     settings = meta.get("settings")
     size = settings.get("viewport") if isinstance(settings, dict) else None
-    if (
-        isinstance(size, list)
-        and len(size) == 2
-        and all(isinstance(v, int) and v > 0 for v in size)
-    ):
+    if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and v > 0 for v in size):
         return (size[0], size[1])
     return (1366, 768)
 
@@ -198,9 +194,7 @@ def change_view(change: Change, criteria: Sequence[Criterion], t: Strings) -> Ch
     order = [c.id for c in criteria]
     gained = tuple(names[c] for c in order if c in change.gained)
     lost = tuple(names[c] for c in order if c in change.lost)
-    score = (
-        "" if change.score_delta is None else t("change_score", delta=_signed(change.score_delta))
-    )
+    score = "" if change.score_delta is None else t("change_score", delta=_signed(change.score_delta))
     if change.rank_delta is None or change.prev_rank is None:
         return ChangeView("new", "\u2022", t("change_new"), score, gained, lost, -(10**6))
     delta = change.rank_delta
