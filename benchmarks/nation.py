@@ -53,88 +53,522 @@ __all__ = ["NationServer", "Site", "generate_sites", "write_municipality_csv", "
 
 LANG: dict[str, dict[str, Any]] = {
     "SE": {
-        "lang": "sv", "tld": "se", "suffix": "kommun",
-        "head": ["Björk", "Sjö", "Ek", "Lind", "Berg", "Strand", "Hög", "Norr", "Sör", "Väst", "Öster", "Gran", "Asp", "Mal", "Fall", "Kvarn", "Al", "Hassel", "Sten", "Rön"],
-        "tail": ["vik", "by", "ås", "holm", "köping", "sund", "dal", "hult", "torp", "fors", "berga", "näs", "stad", "lund", "hamn", "ryd"],
-        "regions": ["Stockholms län", "Uppsala län", "Skåne län", "Västra Götalands län", "Norrbottens län", "Dalarnas län", "Jönköpings län", "Hallands län", "Värmlands län", "Gävleborgs län"],
-        "services": [("Kontaktcenter", "kontaktcenter"), ("Servicecenter", "servicecenter"), ("Medborgarservice", "medborgarservice"), ("Kundtjänst", "kundtjanst")],
-        "contact": ("Kontakta oss", "kontakta-oss"), "contact_short": "Kontakt",
-        "news": ("Nyheter", "nyheter"), "events": "Evenemang", "shortcuts": "Genvägar", "more": "Läs mer",
-        "all_news": "Alla nyheter", "search": "Sök", "skip": "Till innehållet", "listen": "Lyssna", "lang_links": ["English", "Lättläst", "Teckenspråk"],
-        "nav": ["Barn och utbildning", "Omsorg och stöd", "Bygga, bo och miljö", "Trafik och infrastruktur", "Kultur och fritid", "Näringsliv och arbete", "Kommun och politik", "Uppleva och göra", "Jobba hos oss", "Miljö och hälsa", "Trygghet och säkerhet", "Sök bidrag", "Stadsutveckling", "Natur och friluftsliv", "Självservice"],
-        "sub": ["Förskola", "Grundskola", "Gymnasieskola", "Vuxenutbildning", "Äldreomsorg", "Hemtjänst", "Bygglov", "Detaljplaner", "Parkering", "Gator och vägar", "Idrottsanläggningar", "Badhus", "Företagsstöd", "Upphandling", "Kommunfullmäktige", "Protokoll", "Lediga jobb", "Avfall och återvinning", "Livsmedelskontroll", "Skolskjuts", "Feriearbete", "Föreningsbidrag", "Kartor", "Bostadsanpassning", "Ekonomiskt bistånd", "Nämnder", "Valet", "Krisberedskap"],
+        "lang": "sv",
+        "tld": "se",
+        "suffix": "kommun",
+        "head": [
+            "Björk",
+            "Sjö",
+            "Ek",
+            "Lind",
+            "Berg",
+            "Strand",
+            "Hög",
+            "Norr",
+            "Sör",
+            "Väst",
+            "Öster",
+            "Gran",
+            "Asp",
+            "Mal",
+            "Fall",
+            "Kvarn",
+            "Al",
+            "Hassel",
+            "Sten",
+            "Rön",
+        ],
+        "tail": [
+            "vik",
+            "by",
+            "ås",
+            "holm",
+            "köping",
+            "sund",
+            "dal",
+            "hult",
+            "torp",
+            "fors",
+            "berga",
+            "näs",
+            "stad",
+            "lund",
+            "hamn",
+            "ryd",
+        ],
+        "regions": [
+            "Stockholms län",
+            "Uppsala län",
+            "Skåne län",
+            "Västra Götalands län",
+            "Norrbottens län",
+            "Dalarnas län",
+            "Jönköpings län",
+            "Hallands län",
+            "Värmlands län",
+            "Gävleborgs län",
+        ],
+        "services": [
+            ("Kontaktcenter", "kontaktcenter"),
+            ("Servicecenter", "servicecenter"),
+            ("Medborgarservice", "medborgarservice"),
+            ("Kundtjänst", "kundtjanst"),
+        ],
+        "contact": ("Kontakta oss", "kontakta-oss"),
+        "contact_short": "Kontakt",
+        "news": ("Nyheter", "nyheter"),
+        "events": "Evenemang",
+        "shortcuts": "Genvägar",
+        "more": "Läs mer",
+        "all_news": "Alla nyheter",
+        "search": "Sök",
+        "skip": "Till innehållet",
+        "listen": "Lyssna",
+        "lang_links": ["English", "Lättläst", "Teckenspråk"],
+        "nav": [
+            "Barn och utbildning",
+            "Omsorg och stöd",
+            "Bygga, bo och miljö",
+            "Trafik och infrastruktur",
+            "Kultur och fritid",
+            "Näringsliv och arbete",
+            "Kommun och politik",
+            "Uppleva och göra",
+            "Jobba hos oss",
+            "Miljö och hälsa",
+            "Trygghet och säkerhet",
+            "Sök bidrag",
+            "Stadsutveckling",
+            "Natur och friluftsliv",
+            "Självservice",
+        ],
+        "sub": [
+            "Förskola",
+            "Grundskola",
+            "Gymnasieskola",
+            "Vuxenutbildning",
+            "Äldreomsorg",
+            "Hemtjänst",
+            "Bygglov",
+            "Detaljplaner",
+            "Parkering",
+            "Gator och vägar",
+            "Idrottsanläggningar",
+            "Badhus",
+            "Företagsstöd",
+            "Upphandling",
+            "Kommunfullmäktige",
+            "Protokoll",
+            "Lediga jobb",
+            "Avfall och återvinning",
+            "Livsmedelskontroll",
+            "Skolskjuts",
+            "Feriearbete",
+            "Föreningsbidrag",
+            "Kartor",
+            "Bostadsanpassning",
+            "Ekonomiskt bistånd",
+            "Nämnder",
+            "Valet",
+            "Krisberedskap",
+        ],
         "words": "kommunen invånare nya skolan förskolan vägarbete biblioteket sommar vinter fritid kultur evenemang bygglov avfall återvinning trafik parkering omsorg hemtjänst äldreboende politik fullmäktige beslut budget ungdomar idrott badhus simhall park lekplats cykelväg planering detaljplan samråd medborgardialog miljö vatten snöröjning gatubelysning företag näringsliv sommarjobb praktik skolstart lov aktiviteter utställning konsert teater föreningar bidrag ansökan inbjudan höst vår vecka dag kväll centrum hamnen torget stationen nu idag under med för och till från på i om av".split(),  # noqa: SIM905
-        "help": "Vi hjälper dig med frågor om", "help2": "Här kan du få vägledning och hjälp att ansöka om", "phone": "Telefon", "email": "E-post",
-        "hours": "Öppettider", "days": ["Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag"], "visit": "Besöksadress", "switchboard": "Växel",
-        "roles": ["Enhetschef", "Verksamhetschef", "Kontaktcenterchef"], "staff": "Kommunvägledare", "org": ("Om {s} – organisation", "organisation"),
+        "help": "Vi hjälper dig med frågor om",
+        "help2": "Här kan du få vägledning och hjälp att ansöka om",
+        "phone": "Telefon",
+        "email": "E-post",
+        "hours": "Öppettider",
+        "days": ["Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag"],
+        "visit": "Besöksadress",
+        "switchboard": "Växel",
+        "roles": ["Enhetschef", "Verksamhetschef", "Kontaktcenterchef"],
+        "staff": "Kommunvägledare",
+        "org": ("Om {s} – organisation", "organisation"),
         "first": ["Anna", "Eva", "Maria", "Karin", "Lars", "Anders", "Johan", "Erik", "Sara", "Lena", "Per", "Emma"],
         "last": ["Berg", "Lindqvist", "Johansson", "Karlsson", "Nilsson", "Holm", "Sandberg", "Ek", "Lund", "Forsberg"],
         "cookie": "Vi använder kakor (cookies) för att webbplatsen ska fungera och för att förbättra din upplevelse. Du väljer själv vilka kakor du godkänner.",
-        "accept": "Acceptera alla", "least": "Endast nödvändiga", "settings": "Inställningar",
-        "faq": "Vanliga frågor", "street": ["Storgatan", "Kyrkogatan", "Järnvägsgatan", "Torggatan"], "hall": "Kommunhuset",
+        "accept": "Acceptera alla",
+        "least": "Endast nödvändiga",
+        "settings": "Inställningar",
+        "faq": "Vanliga frågor",
+        "street": ["Storgatan", "Kyrkogatan", "Järnvägsgatan", "Torggatan"],
+        "hall": "Kommunhuset",
     },
     "NO": {
-        "lang": "nb", "tld": "no", "suffix": "kommune",
-        "head": ["Fjell", "Sand", "Nord", "Sør", "Ås", "Berg", "Li", "Vik", "Dal", "Strand", "Eid", "Hol", "Stor", "Lang", "Elve", "Furu", "Skog", "Bjørk"],
-        "tail": ["nes", "vik", "dal", "øy", "fjord", "berg", "sund", "stad", "heim", "bu", "land", "haug", "rud", "vang"],
-        "regions": ["Akershus", "Vestland", "Trøndelag", "Nordland", "Innlandet", "Agder", "Rogaland", "Troms", "Finnmark", "Møre og Romsdal"],
-        "services": [("Servicetorget", "servicetorget"), ("Innbyggerservice", "innbyggerservice"), ("Servicesenter", "servicesenter")],
-        "contact": ("Kontakt oss", "kontakt-oss"), "contact_short": "Kontakt",
-        "news": ("Nyheter", "nyheter"), "events": "Arrangementer", "shortcuts": "Snarveier", "more": "Les mer",
-        "all_news": "Alle nyheter", "search": "Søk", "skip": "Til innholdet", "listen": "Lytt", "lang_links": ["English", "Sámegiella", "Lettlest"],
-        "nav": ["Barnehage og skole", "Helse og omsorg", "Plan, bygg og eiendom", "Vei og trafikk", "Kultur og fritid", "Næring og arbeid", "Politikk og innsyn", "Opplev", "Jobb i kommunen", "Natur og miljø", "Beredskap", "Tilskudd", "Bolig", "Friluftsliv", "Selvbetjening"],
-        "sub": ["Barnehage", "Grunnskole", "Voksenopplæring", "Sykehjem", "Hjemmetjenester", "Byggesak", "Reguleringsplaner", "Parkering", "Veier", "Idrettsanlegg", "Svømmehall", "Næringsutvikling", "Innkjøp", "Kommunestyret", "Møteplan", "Ledige stillinger", "Avfall", "Skoleskyss", "Sommerjobb", "Kart", "Startlån", "Sosialhjelp", "Valg", "Krisehåndtering"],
+        "lang": "nb",
+        "tld": "no",
+        "suffix": "kommune",
+        "head": [
+            "Fjell",
+            "Sand",
+            "Nord",
+            "Sør",
+            "Ås",
+            "Berg",
+            "Li",
+            "Vik",
+            "Dal",
+            "Strand",
+            "Eid",
+            "Hol",
+            "Stor",
+            "Lang",
+            "Elve",
+            "Furu",
+            "Skog",
+            "Bjørk",
+        ],
+        "tail": [
+            "nes",
+            "vik",
+            "dal",
+            "øy",
+            "fjord",
+            "berg",
+            "sund",
+            "stad",
+            "heim",
+            "bu",
+            "land",
+            "haug",
+            "rud",
+            "vang",
+        ],
+        "regions": [
+            "Akershus",
+            "Vestland",
+            "Trøndelag",
+            "Nordland",
+            "Innlandet",
+            "Agder",
+            "Rogaland",
+            "Troms",
+            "Finnmark",
+            "Møre og Romsdal",
+        ],
+        "services": [
+            ("Servicetorget", "servicetorget"),
+            ("Innbyggerservice", "innbyggerservice"),
+            ("Servicesenter", "servicesenter"),
+        ],
+        "contact": ("Kontakt oss", "kontakt-oss"),
+        "contact_short": "Kontakt",
+        "news": ("Nyheter", "nyheter"),
+        "events": "Arrangementer",
+        "shortcuts": "Snarveier",
+        "more": "Les mer",
+        "all_news": "Alle nyheter",
+        "search": "Søk",
+        "skip": "Til innholdet",
+        "listen": "Lytt",
+        "lang_links": ["English", "Sámegiella", "Lettlest"],
+        "nav": [
+            "Barnehage og skole",
+            "Helse og omsorg",
+            "Plan, bygg og eiendom",
+            "Vei og trafikk",
+            "Kultur og fritid",
+            "Næring og arbeid",
+            "Politikk og innsyn",
+            "Opplev",
+            "Jobb i kommunen",
+            "Natur og miljø",
+            "Beredskap",
+            "Tilskudd",
+            "Bolig",
+            "Friluftsliv",
+            "Selvbetjening",
+        ],
+        "sub": [
+            "Barnehage",
+            "Grunnskole",
+            "Voksenopplæring",
+            "Sykehjem",
+            "Hjemmetjenester",
+            "Byggesak",
+            "Reguleringsplaner",
+            "Parkering",
+            "Veier",
+            "Idrettsanlegg",
+            "Svømmehall",
+            "Næringsutvikling",
+            "Innkjøp",
+            "Kommunestyret",
+            "Møteplan",
+            "Ledige stillinger",
+            "Avfall",
+            "Skoleskyss",
+            "Sommerjobb",
+            "Kart",
+            "Startlån",
+            "Sosialhjelp",
+            "Valg",
+            "Krisehåndtering",
+        ],
         "words": "kommunen innbyggere nye skolen barnehagen veiarbeid sommer vinter fritid kultur arrangement byggesak avfall gjenvinning trafikk parkering omsorg hjemmetjenester sykehjem politikk kommunestyret vedtak budsjett ungdom idrett svømmehall park lekeplass sykkelvei planlegging reguleringsplan høring miljø vann brøyting gatelys bedrifter næringsliv sommerjobb skolestart ferie aktiviteter utstilling konsert teater foreninger tilskudd søknad invitasjon høst vår uke dag kveld sentrum havna torget stasjonen nå i dag under med for og til fra på i om av".split(),  # noqa: SIM905
-        "help": "Vi hjelper deg med spørsmål om", "help2": "Her får du veiledning og hjelp til å søke om", "phone": "Telefon", "email": "E-post",
-        "hours": "Åpningstider", "days": ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag"], "visit": "Besøksadresse", "switchboard": "Sentralbord",
-        "roles": ["Leder", "Avdelingsleder", "Enhetsleder"], "staff": "Servicekonsulent", "org": ("Om {s} – organisasjon", "organisasjon"),
+        "help": "Vi hjelper deg med spørsmål om",
+        "help2": "Her får du veiledning og hjelp til å søke om",
+        "phone": "Telefon",
+        "email": "E-post",
+        "hours": "Åpningstider",
+        "days": ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag"],
+        "visit": "Besøksadresse",
+        "switchboard": "Sentralbord",
+        "roles": ["Leder", "Avdelingsleder", "Enhetsleder"],
+        "staff": "Servicekonsulent",
+        "org": ("Om {s} – organisasjon", "organisasjon"),
         "first": ["Kari", "Ola", "Ingrid", "Nora", "Lars", "Per", "Silje", "Hanne", "Knut", "Marte"],
         "last": ["Nordmann", "Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Haugen", "Dahl", "Lie", "Moen"],
         "cookie": "Vi bruker informasjonskapsler (cookies) for at nettstedet skal fungere og for å forbedre tjenestene våre.",
-        "accept": "Godta alle", "least": "Kun nødvendige", "settings": "Innstillinger",
-        "faq": "Ofte stilte spørsmål", "street": ["Storgata", "Kirkegata", "Rådhusgata", "Torggata"], "hall": "Rådhuset",
+        "accept": "Godta alle",
+        "least": "Kun nødvendige",
+        "settings": "Innstillinger",
+        "faq": "Ofte stilte spørsmål",
+        "street": ["Storgata", "Kirkegata", "Rådhusgata", "Torggata"],
+        "hall": "Rådhuset",
     },
     "DK": {
-        "lang": "da", "tld": "dk", "suffix": "Kommune",
-        "head": ["Hol", "Skov", "Bjerg", "Vest", "Nør", "Sønder", "Lille", "Ring", "Fred", "Hvid", "Sol", "Strand", "Ege", "Bøge"],
+        "lang": "da",
+        "tld": "dk",
+        "suffix": "Kommune",
+        "head": [
+            "Hol",
+            "Skov",
+            "Bjerg",
+            "Vest",
+            "Nør",
+            "Sønder",
+            "Lille",
+            "Ring",
+            "Fred",
+            "Hvid",
+            "Sol",
+            "Strand",
+            "Ege",
+            "Bøge",
+        ],
         "tail": ["by", "rup", "lev", "sted", "ør", "bæk", "holm", "købing", "løse", "skov", "havn", "strup"],
-        "regions": ["Region Hovedstaden", "Region Sjælland", "Region Syddanmark", "Region Midtjylland", "Region Nordjylland"],
-        "services": [("Borgerservice", "borgerservice"), ("Kontaktcenter", "kontaktcenter"), ("Borgerservicecenter", "borgerservicecenter")],
-        "contact": ("Kontakt", "kontakt"), "contact_short": "Kontakt",
-        "news": ("Nyheder", "nyheder"), "events": "Arrangementer", "shortcuts": "Genveje", "more": "Læs mere",
-        "all_news": "Alle nyheder", "search": "Søg", "skip": "Til indholdet", "listen": "Lyt", "lang_links": ["English", "Deutsch", "Tegnsprog"],
-        "nav": ["Børn og skole", "Sundhed og ældre", "Byg og bolig", "Veje og trafik", "Kultur og fritid", "Erhverv og job", "Politik og demokrati", "Oplevelser", "Job i kommunen", "Natur og miljø", "Beredskab", "Tilskud", "Bolig", "Friluftsliv", "Selvbetjening"],
-        "sub": ["Dagtilbud", "Folkeskole", "Ungdomsuddannelse", "Plejehjem", "Hjemmepleje", "Byggetilladelse", "Lokalplaner", "Parkering", "Veje", "Idrætsanlæg", "Svømmehal", "Erhvervsservice", "Udbud", "Byrådet", "Dagsordener", "Ledige stillinger", "Affald", "Skolebus", "Fritidsjob", "Kort", "Boligstøtte", "Kontanthjælp", "Valg", "Kriseberedskab"],
+        "regions": [
+            "Region Hovedstaden",
+            "Region Sjælland",
+            "Region Syddanmark",
+            "Region Midtjylland",
+            "Region Nordjylland",
+        ],
+        "services": [
+            ("Borgerservice", "borgerservice"),
+            ("Kontaktcenter", "kontaktcenter"),
+            ("Borgerservicecenter", "borgerservicecenter"),
+        ],
+        "contact": ("Kontakt", "kontakt"),
+        "contact_short": "Kontakt",
+        "news": ("Nyheder", "nyheder"),
+        "events": "Arrangementer",
+        "shortcuts": "Genveje",
+        "more": "Læs mere",
+        "all_news": "Alle nyheder",
+        "search": "Søg",
+        "skip": "Til indholdet",
+        "listen": "Lyt",
+        "lang_links": ["English", "Deutsch", "Tegnsprog"],
+        "nav": [
+            "Børn og skole",
+            "Sundhed og ældre",
+            "Byg og bolig",
+            "Veje og trafik",
+            "Kultur og fritid",
+            "Erhverv og job",
+            "Politik og demokrati",
+            "Oplevelser",
+            "Job i kommunen",
+            "Natur og miljø",
+            "Beredskab",
+            "Tilskud",
+            "Bolig",
+            "Friluftsliv",
+            "Selvbetjening",
+        ],
+        "sub": [
+            "Dagtilbud",
+            "Folkeskole",
+            "Ungdomsuddannelse",
+            "Plejehjem",
+            "Hjemmepleje",
+            "Byggetilladelse",
+            "Lokalplaner",
+            "Parkering",
+            "Veje",
+            "Idrætsanlæg",
+            "Svømmehal",
+            "Erhvervsservice",
+            "Udbud",
+            "Byrådet",
+            "Dagsordener",
+            "Ledige stillinger",
+            "Affald",
+            "Skolebus",
+            "Fritidsjob",
+            "Kort",
+            "Boligstøtte",
+            "Kontanthjælp",
+            "Valg",
+            "Kriseberedskab",
+        ],
         "words": "kommunen borgere nye skolen dagtilbud vejarbejde sommer vinter fritid kultur arrangementer byggetilladelse affald genbrug trafik parkering omsorg hjemmepleje plejehjem politik byrådet beslutning budget unge idræt svømmehal park legeplads cykelsti planlægning lokalplan høring miljø vand snerydning gadebelysning virksomheder erhverv sommerjob skolestart ferie aktiviteter udstilling koncert teater foreninger tilskud ansøgning invitation efterår forår uge dag aften centrum havnen torvet stationen nu i dag under med for og til fra på i om af".split(),  # noqa: SIM905
-        "help": "Vi hjælper dig med spørgsmål om", "help2": "Her kan du få vejledning og hjælp til at ansøge om", "phone": "Telefon", "email": "E-mail",
-        "hours": "Åbningstider", "days": ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag"], "visit": "Besøgsadresse", "switchboard": "Hovednummer",
-        "roles": ["Borgerservicechef", "Afdelingsleder", "Centerchef"], "staff": "Borgerrådgiver", "org": ("Om {s} – organisation", "organisation"),
+        "help": "Vi hjælper dig med spørgsmål om",
+        "help2": "Her kan du få vejledning og hjælp til at ansøge om",
+        "phone": "Telefon",
+        "email": "E-mail",
+        "hours": "Åbningstider",
+        "days": ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag"],
+        "visit": "Besøgsadresse",
+        "switchboard": "Hovednummer",
+        "roles": ["Borgerservicechef", "Afdelingsleder", "Centerchef"],
+        "staff": "Borgerrådgiver",
+        "org": ("Om {s} – organisation", "organisation"),
         "first": ["Mette", "Anne", "Lars", "Jens", "Søren", "Camilla", "Henrik", "Louise", "Mads", "Sofie"],
-        "last": ["Hansen", "Jensen", "Nielsen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Rasmussen"],
+        "last": [
+            "Hansen",
+            "Jensen",
+            "Nielsen",
+            "Pedersen",
+            "Andersen",
+            "Christensen",
+            "Larsen",
+            "Sørensen",
+            "Rasmussen",
+        ],
         "cookie": "Vi bruger cookies for at hjemmesiden kan fungere og for at forbedre din oplevelse. Du bestemmer selv, hvilke cookies du accepterer.",
-        "accept": "Accepter alle", "least": "Kun nødvendige", "settings": "Indstillinger",
-        "faq": "Ofte stillede spørgsmål", "street": ["Torvet", "Rådhuspladsen", "Kirkegade", "Vestergade"], "hall": "Rådhuset",
+        "accept": "Accepter alle",
+        "least": "Kun nødvendige",
+        "settings": "Indstillinger",
+        "faq": "Ofte stillede spørgsmål",
+        "street": ["Torvet", "Rådhuspladsen", "Kirkegade", "Vestergade"],
+        "hall": "Rådhuset",
     },
     "FI": {
-        "lang": "fi", "tld": "fi", "suffix": "kunta",
-        "head": ["Järvi", "Koski", "Mäki", "Lahti", "Salo", "Kangas", "Kivi", "Joki", "Ranta", "Vuori", "Metsä", "Laakso", "Kuusi", "Pihla"],
+        "lang": "fi",
+        "tld": "fi",
+        "suffix": "kunta",
+        "head": [
+            "Järvi",
+            "Koski",
+            "Mäki",
+            "Lahti",
+            "Salo",
+            "Kangas",
+            "Kivi",
+            "Joki",
+            "Ranta",
+            "Vuori",
+            "Metsä",
+            "Laakso",
+            "Kuusi",
+            "Pihla",
+        ],
         "tail": ["nen", "la", "lä", "saari", "vaara", "niemi", "harju", "pää", "kylä", "mäki", "vesi", "lahti"],
-        "regions": ["Uusimaa", "Pirkanmaa", "Varsinais-Suomi", "Pohjois-Pohjanmaa", "Keski-Suomi", "Lappi", "Satakunta", "Kainuu", "Pohjois-Karjala", "Etelä-Savo"],
-        "services": [("Asiakaspalvelu", "asiakaspalvelu"), ("Palvelupiste", "palvelupiste"), ("Yhteispalvelupiste", "yhteispalvelupiste")],
-        "contact": ("Yhteystiedot", "yhteystiedot"), "contact_short": "Yhteystiedot",
-        "news": ("Uutiset", "uutiset"), "events": "Tapahtumat", "shortcuts": "Pikalinkit", "more": "Lue lisää",
-        "all_news": "Kaikki uutiset", "search": "Hae", "skip": "Siirry sisältöön", "listen": "Kuuntele", "lang_links": ["Svenska", "English", "Selkosuomi"],
-        "nav": ["Kasvatus ja opetus", "Sosiaali- ja terveyspalvelut", "Asuminen ja rakentaminen", "Liikenne ja kadut", "Kulttuuri ja vapaa-aika", "Elinkeinot ja työ", "Päätöksenteko", "Koe ja tee", "Töihin kuntaan", "Ympäristö", "Turvallisuus", "Avustukset", "Kaavoitus", "Luonto ja ulkoilu", "Asiointi"],
-        "sub": ["Varhaiskasvatus", "Perusopetus", "Lukio", "Aikuisopetus", "Kotihoito", "Palvelutalot", "Rakennuslupa", "Asemakaavat", "Pysäköinti", "Kadut", "Liikuntapaikat", "Uimahalli", "Yrityspalvelut", "Hankinnat", "Valtuusto", "Pöytäkirjat", "Avoimet työpaikat", "Jätehuolto", "Koulukuljetus", "Kesätyöt", "Kartat", "Asumisen tuet", "Vaalit", "Valmiussuunnittelu"],
+        "regions": [
+            "Uusimaa",
+            "Pirkanmaa",
+            "Varsinais-Suomi",
+            "Pohjois-Pohjanmaa",
+            "Keski-Suomi",
+            "Lappi",
+            "Satakunta",
+            "Kainuu",
+            "Pohjois-Karjala",
+            "Etelä-Savo",
+        ],
+        "services": [
+            ("Asiakaspalvelu", "asiakaspalvelu"),
+            ("Palvelupiste", "palvelupiste"),
+            ("Yhteispalvelupiste", "yhteispalvelupiste"),
+        ],
+        "contact": ("Yhteystiedot", "yhteystiedot"),
+        "contact_short": "Yhteystiedot",
+        "news": ("Uutiset", "uutiset"),
+        "events": "Tapahtumat",
+        "shortcuts": "Pikalinkit",
+        "more": "Lue lisää",
+        "all_news": "Kaikki uutiset",
+        "search": "Hae",
+        "skip": "Siirry sisältöön",
+        "listen": "Kuuntele",
+        "lang_links": ["Svenska", "English", "Selkosuomi"],
+        "nav": [
+            "Kasvatus ja opetus",
+            "Sosiaali- ja terveyspalvelut",
+            "Asuminen ja rakentaminen",
+            "Liikenne ja kadut",
+            "Kulttuuri ja vapaa-aika",
+            "Elinkeinot ja työ",
+            "Päätöksenteko",
+            "Koe ja tee",
+            "Töihin kuntaan",
+            "Ympäristö",
+            "Turvallisuus",
+            "Avustukset",
+            "Kaavoitus",
+            "Luonto ja ulkoilu",
+            "Asiointi",
+        ],
+        "sub": [
+            "Varhaiskasvatus",
+            "Perusopetus",
+            "Lukio",
+            "Aikuisopetus",
+            "Kotihoito",
+            "Palvelutalot",
+            "Rakennuslupa",
+            "Asemakaavat",
+            "Pysäköinti",
+            "Kadut",
+            "Liikuntapaikat",
+            "Uimahalli",
+            "Yrityspalvelut",
+            "Hankinnat",
+            "Valtuusto",
+            "Pöytäkirjat",
+            "Avoimet työpaikat",
+            "Jätehuolto",
+            "Koulukuljetus",
+            "Kesätyöt",
+            "Kartat",
+            "Asumisen tuet",
+            "Vaalit",
+            "Valmiussuunnittelu",
+        ],
         "words": "kunta asukkaat uusi koulu päiväkoti tietyö kirjasto kesä talvi vapaa-aika kulttuuri tapahtumat rakennuslupa kierrätys liikenne pysäköinti hoiva kotihoito palvelutalo valtuusto päätös talousarvio nuoret liikunta uimahalli puisto leikkipuisto pyörätie kaavoitus asemakaava kuuleminen ympäristö lumityöt katuvalaistus yritykset elinkeino kesätyö koulun alku loma toiminta näyttely konsertti teatteri yhdistykset avustus hakemus kutsu syksy kevät viikko päivä ilta keskusta satama tori asema nyt tänään ja kanssa".split(),  # noqa: SIM905
-        "help": "Autamme sinua asioissa, jotka koskevat", "help2": "Saat meiltä neuvoa ja apua hakemaan", "phone": "Puhelin", "email": "Sähköposti",
-        "hours": "Aukioloajat", "days": ["Maanantai", "Tiistai", "Keskiviikko", "Torstai", "Perjantai"], "visit": "Käyntiosoite", "switchboard": "Vaihde",
-        "roles": ["Asiakaspalvelupäällikkö", "Palvelupäällikkö", "Esimies"], "staff": "Palveluneuvoja", "org": ("{s} – organisaatio", "organisaatio"),
+        "help": "Autamme sinua asioissa, jotka koskevat",
+        "help2": "Saat meiltä neuvoa ja apua hakemaan",
+        "phone": "Puhelin",
+        "email": "Sähköposti",
+        "hours": "Aukioloajat",
+        "days": ["Maanantai", "Tiistai", "Keskiviikko", "Torstai", "Perjantai"],
+        "visit": "Käyntiosoite",
+        "switchboard": "Vaihde",
+        "roles": ["Asiakaspalvelupäällikkö", "Palvelupäällikkö", "Esimies"],
+        "staff": "Palveluneuvoja",
+        "org": ("{s} – organisaatio", "organisaatio"),
         "first": ["Anna", "Mikko", "Laura", "Jussi", "Sanna", "Timo", "Heidi", "Antti", "Kaisa", "Juha"],
-        "last": ["Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Heikkinen", "Koskinen", "Järvinen", "Lehtonen", "Laine"],
+        "last": [
+            "Virtanen",
+            "Korhonen",
+            "Mäkinen",
+            "Nieminen",
+            "Heikkinen",
+            "Koskinen",
+            "Järvinen",
+            "Lehtonen",
+            "Laine",
+        ],
         "cookie": "Käytämme evästeitä (cookies) sivuston toiminnan varmistamiseksi ja palvelujemme kehittämiseksi.",
-        "accept": "Hyväksy kaikki", "least": "Vain välttämättömät", "settings": "Asetukset",
-        "faq": "Usein kysyttyä", "street": ["Kauppakatu", "Kirkkokatu", "Asemakatu", "Torikatu"], "hall": "Kunnantalo",
+        "accept": "Hyväksy kaikki",
+        "least": "Vain välttämättömät",
+        "settings": "Asetukset",
+        "faq": "Usein kysyttyä",
+        "street": ["Kauppakatu", "Kirkkokatu", "Asemakatu", "Torikatu"],
+        "hall": "Kunnantalo",
     },
 }
 _COUNTRY_WEIGHTS = [("SE", 0.36), ("NO", 0.30), ("DK", 0.14), ("FI", 0.20)]
@@ -202,21 +636,46 @@ def generate_sites(n: int, seed: int) -> list[Site]:
         roll = rng.random()
         failure = "refused" if roll < 0.01 else "http500" if roll < 0.02 else "challenge" if roll < 0.03 else None
         entry_roll = rng.random()
-        entry = "header" if entry_roll < 0.50 else "tiles" if entry_roll < 0.65 else "footer" if entry_roll < 0.80 else "contact_only"
+        entry = (
+            "header"
+            if entry_roll < 0.50
+            else "tiles"
+            if entry_roll < 0.65
+            else "footer"
+            if entry_roll < 0.80
+            else "contact_only"
+        )
         label, path = rng.choice(L["services"])
         manager_roll = rng.random()
         n_css, n_js = rng.randint(2, 5), rng.randint(3, 8)
         total = rng.randint(20, 80)
-        sites.append(Site(
-            index=i, id=f"{i + 1:04d}", slug=slug, name=name, country=country, region=rng.choice(L["regions"]),
-            base_latency=base_latency, html_latency=html_latency, failure=failure,
-            banner=rng.random() < 0.55, entry=entry, contact_leads_to_service=rng.random() < 0.6,
-            service_label=label, service_path=f"/{path}/",
-            manager="service" if manager_roll < 0.35 else "org" if manager_roll < 0.5 else "",
-            menu_script=rng.random() < 0.5, n_nav=rng.randint(8, 15), n_news=rng.randint(20, 60),
-            n_tiles=rng.randint(8, 16), n_css=n_css, n_js=n_js, n_img=max(8, total - n_css - n_js),
-            target_bytes=rng.randint(100_000, 300_000),
-        ))
+        sites.append(
+            Site(
+                index=i,
+                id=f"{i + 1:04d}",
+                slug=slug,
+                name=name,
+                country=country,
+                region=rng.choice(L["regions"]),
+                base_latency=base_latency,
+                html_latency=html_latency,
+                failure=failure,
+                banner=rng.random() < 0.55,
+                entry=entry,
+                contact_leads_to_service=rng.random() < 0.6,
+                service_label=label,
+                service_path=f"/{path}/",
+                manager="service" if manager_roll < 0.35 else "org" if manager_roll < 0.5 else "",
+                menu_script=rng.random() < 0.5,
+                n_nav=rng.randint(8, 15),
+                n_news=rng.randint(20, 60),
+                n_tiles=rng.randint(8, 16),
+                n_css=n_css,
+                n_js=n_js,
+                n_img=max(8, total - n_css - n_js),
+                target_bytes=rng.randint(100_000, 300_000),
+            )
+        )
     return sites
 
 
@@ -414,8 +873,10 @@ class Nation:
             body = "<!doctype html><html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1><p>The server encountered an internal error.</p></body></html>"
             return 500, "text/html; charset=utf-8", body.encode(), {}
         if site.failure == "challenge":
-            body = ("<!doctype html><html><head><title>Just a moment...</title></head><body><h1>Checking your browser before accessing "
-                    f"{e(site.slug)}</h1><p>This process is automatic.</p><noscript>Enable JavaScript and cookies to continue</noscript></body></html>")
+            body = (
+                "<!doctype html><html><head><title>Just a moment...</title></head><body><h1>Checking your browser before accessing "
+                f"{e(site.slug)}</h1><p>This process is automatic.</p><noscript>Enable JavaScript and cookies to continue</noscript></body></html>"
+            )
             return 403, "text/html; charset=utf-8", body.encode(), {"cf-mitigated": "challenge", "server": "cloudflare"}
         service_exists = site.entry != "contact_only" or site.contact_leads_to_service
         page: str | None = None
@@ -447,8 +908,16 @@ class Nation:
 
     def _assets(self, site: Site) -> tuple[list[str], list[str]]:
         rng = self._rng(site, "assetnames")
-        css = [f"/assets/css/{name}.{rng.randrange(16**8):08x}.css" for name in (["main", "theme", "print", "components", "vendor"][: site.n_css])]
-        js = [f"/assets/js/{name}.{rng.randrange(16**8):08x}.js" for name in (["runtime", "vendor", "app", "search", "a11y", "carousel", "forms", "tracking-consent"][: site.n_js])]
+        css = [
+            f"/assets/css/{name}.{rng.randrange(16**8):08x}.css"
+            for name in (["main", "theme", "print", "components", "vendor"][: site.n_css])
+        ]
+        js = [
+            f"/assets/js/{name}.{rng.randrange(16**8):08x}.js"
+            for name in (
+                ["runtime", "vendor", "app", "search", "a11y", "carousel", "forms", "tracking-consent"][: site.n_js]
+            )
+        ]
         if site.menu_script:
             js[-1] = f"/assets/js/menu.{rng.randrange(16**8):08x}.js"
         return css, js
@@ -475,13 +944,19 @@ class Nation:
         rng = self._rng(site, path)
         out = ["(function(){'use strict';var d=document;d.documentElement.classList.add('js');\n"]
         for i in range(rng.randint(10, 120)):  # dead helper functions: parsed, never run
-            out.append(f"function h{i}(a,b){{var c=(a||0)+(b||{i});if(c>{rng.randint(1, 999)}){{return c*{rng.randint(2, 9)}}}return [a,b,c].join('-')}}\n")
+            out.append(
+                f"function h{i}(a,b){{var c=(a||0)+(b||{i});if(c>{rng.randint(1, 999)}){{return c*{rng.randint(2, 9)}}}return [a,b,c].join('-')}}\n"
+            )
         out.append("})();\n")
         return "".join(out)
 
     def _quick_links(self, site: Site) -> list[tuple[str, str]]:
         L = LANG[site.country]
-        return [(L["sub"][3], f"/{_fold(L['sub'][3])}/"), (L["sub"][15], f"/{_fold(L['sub'][15])}/"), (L["nav"][-1], f"/{_fold(L['nav'][-1])}/")]
+        return [
+            (L["sub"][3], f"/{_fold(L['sub'][3])}/"),
+            (L["sub"][15], f"/{_fold(L['sub'][15])}/"),
+            (L["nav"][-1], f"/{_fold(L['nav'][-1])}/"),
+        ]
 
     def _head(self, site: Site, title: str, *, home: bool, rng: random.Random) -> str:
         L = LANG[site.country]
@@ -489,41 +964,57 @@ class Nation:
         blocking, deferred = js[:2], js[2:]
         quick = json.dumps(self._quick_links(site), ensure_ascii=False)
         parts = [
-            f"<!doctype html>\n<html lang=\"{L['lang']}\" class=\"no-js\" data-quick=\"{e(quick)}\">\n<head>\n<meta charset=\"utf-8\">\n",
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
-            f"<title>{e(title)}</title>\n<meta name=\"description\" content=\"{e(self._sentence(rng, L['words'], 12, 20))}\">\n",
-            f"<meta property=\"og:title\" content=\"{e(title)}\"><meta property=\"og:site_name\" content=\"{e(site.name)}\">\n",
+            f'<!doctype html>\n<html lang="{L["lang"]}" class="no-js" data-quick="{e(quick)}">\n<head>\n<meta charset="utf-8">\n',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+            f'<title>{e(title)}</title>\n<meta name="description" content="{e(self._sentence(rng, L["words"], 12, 20))}">\n',
+            f'<meta property="og:title" content="{e(title)}"><meta property="og:site_name" content="{e(site.name)}">\n',
         ]
-        parts += [f"<link rel=\"stylesheet\" href=\"{c}\"{_PRINT if '/print.' in c else ''}>\n" for c in css]
-        parts += [f"<script src=\"{j}\"></script>\n" for j in blocking]
-        parts += [f"<script src=\"{j}\" defer></script>\n" for j in deferred]
-        ld = {"@context": "https://schema.org", "@type": "GovernmentOrganization", "name": site.name,
-              "address": {"@type": "PostalAddress", "streetAddress": f"{rng.choice(L['street'])} {rng.randint(1, 40)}", "addressRegion": site.region}}
-        parts.append(f"<script type=\"application/ld+json\">{json.dumps(ld, ensure_ascii=False)}</script>\n</head>\n")
-        parts.append(f"<body class=\"{'page-home' if home else 'page-sub'} theme-{site.country.lower()}\">\n<a class=\"skip-link\" href=\"#main\">{e(L['skip'])}</a>\n")
+        parts += [f'<link rel="stylesheet" href="{c}"{_PRINT if "/print." in c else ""}>\n' for c in css]
+        parts += [f'<script src="{j}"></script>\n' for j in blocking]
+        parts += [f'<script src="{j}" defer></script>\n' for j in deferred]
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "GovernmentOrganization",
+            "name": site.name,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": f"{rng.choice(L['street'])} {rng.randint(1, 40)}",
+                "addressRegion": site.region,
+            },
+        }
+        parts.append(f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>\n</head>\n')
+        parts.append(
+            f'<body class="{"page-home" if home else "page-sub"} theme-{site.country.lower()}">\n<a class="skip-link" href="#main">{e(L["skip"])}</a>\n'
+        )
         return "".join(parts)
 
     def _header(self, site: Site, rng: random.Random, *, mega: bool) -> str:
         L = LANG[site.country]
         p = _Page()
-        p.add("<header class=\"site-header\" role=\"banner\">\n<div class=\"top-bar\"><div class=\"container\">")
+        p.add('<header class="site-header" role="banner">\n<div class="top-bar"><div class="container">')
         for t in L["lang_links"]:
-            p.add(f"<a href=\"/{_fold(t)}/\" lang=\"{'en' if t == 'English' else L['lang']}\">{e(t)}</a>")
-        p.add(f"<a href=\"#\" class=\"listen\">{e(L['listen'])}</a>")
+            p.add(f'<a href="/{_fold(t)}/" lang="{"en" if t == "English" else L["lang"]}">{e(t)}</a>')
+        p.add(f'<a href="#" class="listen">{e(L["listen"])}</a>')
         if site.entry == "header":
-            p.add(f"<a href=\"{site.service_path}\" class=\"top-service\">{e(site.service_label)}</a>")
-        p.add(f"<a href=\"/{L['contact'][1]}/\">{e(L['contact'][0] if site.entry != 'contact_only' else L['contact_short'])}</a>")
-        p.add("</div></div>\n<div class=\"container header-main\">")
-        p.add(f"<a class=\"logo\" href=\"/\"><img src=\"/media/logo.svg\" alt=\"{e(site.name)}, till startsidan\" width=\"180\" height=\"56\"></a>")
-        p.add(f"<div class=\"header-tools\"><form class=\"search\" role=\"search\" action=\"/sok/\"><label class=\"skip-link\" for=\"q\">{e(L['search'])}</label>"
-              f"<input id=\"q\" name=\"q\" type=\"search\" placeholder=\"{e(L['search'])}...\"><button type=\"submit\">{e(L['search'])}</button></form></div></div>\n")
-        p.add("<nav class=\"main-nav\" aria-label=\"Huvudmeny\"><div class=\"container\"><ul>\n")
+            p.add(f'<a href="{site.service_path}" class="top-service">{e(site.service_label)}</a>')
+        p.add(
+            f'<a href="/{L["contact"][1]}/">{e(L["contact"][0] if site.entry != "contact_only" else L["contact_short"])}</a>'
+        )
+        p.add('</div></div>\n<div class="container header-main">')
+        p.add(
+            f'<a class="logo" href="/"><img src="/media/logo.svg" alt="{e(site.name)}, till startsidan" width="180" height="56"></a>'
+        )
+        p.add(
+            f'<div class="header-tools"><form class="search" role="search" action="/sok/"><label class="skip-link" for="q">{e(L["search"])}</label>'
+            f'<input id="q" name="q" type="search" placeholder="{e(L["search"])}..."><button type="submit">{e(L["search"])}</button></form></div></div>\n'
+        )
+        p.add('<nav class="main-nav" aria-label="Huvudmeny"><div class="container"><ul>\n')
         for item in L["nav"][: site.n_nav]:
-            p.add(f"<li><a href=\"/{_fold(item)}/\">{e(item)}</a>")
+            p.add(f'<li><a href="/{_fold(item)}/">{e(item)}</a>')
             if mega:
-                p.add("<div class=\"mega\"><ul>")
+                p.add('<div class="mega"><ul>')
                 for sub in rng.sample(L["sub"], rng.randint(6, 12)):
-                    p.add(f"<li><a href=\"/{_fold(sub)}/\">{e(sub)}</a></li>")
+                    p.add(f'<li><a href="/{_fold(sub)}/">{e(sub)}</a></li>')
                 p.add("</ul></div>")
             p.add("</li>\n")
         p.add("</ul></div></nav>\n</header>\n")
@@ -534,19 +1025,23 @@ class Nation:
         tld = L["tld"]
         phone = self._switchboard(site)
         p = _Page()
-        p.add("<footer class=\"site-footer\" role=\"contentinfo\"><div class=\"container footer-cols\">\n")
-        p.add(f"<div><h2>{e(site.name)}</h2><p>{e(L['hall'])}<br>{e(rng.choice(L['street']))} {rng.randint(1, 40)}<br>{rng.randint(100, 999)} {rng.randint(10, 99)} {e(site.name.split()[0])}</p>"
-              f"<p>{e(L['switchboard'])}: {phone}<br>{e(L['email'])}: <a href=\"mailto:{site.slug}@{site.slug}.{tld}\">{site.slug}@{site.slug}.{tld}</a></p></div>\n")
-        p.add(f"<div><h2>{e(L['hours'])}</h2><p>{e(L['days'][0])}–{e(L['days'][3])} 08.00–16.30<br>{e(L['days'][4])} 08.00–15.00</p></div>\n")
+        p.add('<footer class="site-footer" role="contentinfo"><div class="container footer-cols">\n')
+        p.add(
+            f"<div><h2>{e(site.name)}</h2><p>{e(L['hall'])}<br>{e(rng.choice(L['street']))} {rng.randint(1, 40)}<br>{rng.randint(100, 999)} {rng.randint(10, 99)} {e(site.name.split()[0])}</p>"
+            f'<p>{e(L["switchboard"])}: {phone}<br>{e(L["email"])}: <a href="mailto:{site.slug}@{site.slug}.{tld}">{site.slug}@{site.slug}.{tld}</a></p></div>\n'
+        )
+        p.add(
+            f"<div><h2>{e(L['hours'])}</h2><p>{e(L['days'][0])}–{e(L['days'][3])} 08.00–16.30<br>{e(L['days'][4])} 08.00–15.00</p></div>\n"
+        )
         p.add("<div><ul>")
         if site.entry == "footer":
-            p.add(f"<li><a href=\"{site.service_path}\">{e(site.service_label)}</a></li>")
-        p.add(f"<li><a href=\"/{L['contact'][1]}/\">{e(L['contact_short'])}</a></li>")
+            p.add(f'<li><a href="{site.service_path}">{e(site.service_label)}</a></li>')
+        p.add(f'<li><a href="/{L["contact"][1]}/">{e(L["contact_short"])}</a></li>')
         for item in rng.sample(L["sub"], 8):
-            p.add(f"<li><a href=\"/{_fold(item)}/\">{e(item)}</a></li>")
+            p.add(f'<li><a href="/{_fold(item)}/">{e(item)}</a></li>')
         p.add("</ul></div>\n<div><ul>")
         for item in rng.sample(L["nav"], 6):
-            p.add(f"<li><a href=\"/{_fold(item)}/\">{e(item)}</a></li>")
+            p.add(f'<li><a href="/{_fold(item)}/">{e(item)}</a></li>')
         p.add("</ul></div>\n</div></footer>\n")
         return str(p)
 
@@ -563,14 +1058,16 @@ class Nation:
             return ""
         L = LANG[site.country]
         rm = "document.getElementById('cookie-banner').remove()"
-        return (f"<div id=\"cookie-banner\" class=\"cc-banner\" style=\"position:fixed;left:0;right:0;bottom:0;z-index:1000\"><div class=\"container\">"
-                f"<p>{e(L['cookie'])}</p><div><button type=\"button\" class=\"cc-btn\" onclick=\"{rm}\">{e(L['accept'])}</button> "
-                f"<button type=\"button\" class=\"cc-btn secondary\" onclick=\"{rm}\">{e(L['least'])}</button></div></div></div>\n")
+        return (
+            f'<div id="cookie-banner" class="cc-banner" style="position:fixed;left:0;right:0;bottom:0;z-index:1000"><div class="container">'
+            f'<p>{e(L["cookie"])}</p><div><button type="button" class="cc-btn" onclick="{rm}">{e(L["accept"])}</button> '
+            f'<button type="button" class="cc-btn secondary" onclick="{rm}">{e(L["least"])}</button></div></div></div>\n'
+        )
 
     def _img(self, site: Site, rng: random.Random, i: int, alt: str, cls: str = "") -> str:
         ext = "svg" if rng.random() < 0.2 else "png"
         klass = f' class="{cls}"' if cls else ""
-        return f"<img src=\"/media/{i:03d}-{rng.randrange(16**6):06x}.{ext}\" alt=\"{e(alt)}\" width=\"400\" height=\"225\"{klass}>"
+        return f'<img src="/media/{i:03d}-{rng.randrange(16**6):06x}.{ext}" alt="{e(alt)}" width="400" height="225"{klass}>'
 
     # --- pages -------------------------------------------------------------------------------
 
@@ -582,37 +1079,48 @@ class Nation:
         p.add(self._banner(site))
         p.add(self._header(site, rng, mega=True))
         imgs = iter(range(site.n_img))
-        p.add("<main id=\"main\">\n<section class=\"hero\">")
+        p.add('<main id="main">\n<section class="hero">')
         p.add(self._img(site, rng, next(imgs), "", "hero-img"))
-        p.add(f"<div class=\"hero-text\"><h1>{e(site.name)}</h1><p>{e(self._sentence(rng, L['words'], 10, 18))}.</p></div></section>\n")
-        p.add(f"<section class=\"tiles\"><div class=\"container\"><h2>{e(L['shortcuts'])}</h2><ul>\n")
+        p.add(
+            f'<div class="hero-text"><h1>{e(site.name)}</h1><p>{e(self._sentence(rng, L["words"], 10, 18))}.</p></div></section>\n'
+        )
+        p.add(f'<section class="tiles"><div class="container"><h2>{e(L["shortcuts"])}</h2><ul>\n')
         tiles = rng.sample(L["sub"], min(site.n_tiles, len(L["sub"])))
         entries = [(t, f"/{_fold(t)}/") for t in tiles]
         if site.entry == "tiles":
             entries.insert(rng.randint(0, len(entries)), (site.service_label, site.service_path))
         for text, href in entries:
-            icon = "".join(f"<path d=\"M{rng.randint(0, 24)} {rng.randint(0, 24)}L{rng.randint(0, 24)} {rng.randint(0, 24)}\"/>" for _ in range(6))
-            p.add(f"<li class=\"tile\"><a href=\"{href}\"><svg viewBox=\"0 0 24 24\" aria-hidden=\"true\" focusable=\"false\" stroke=\"currentColor\" fill=\"none\">{icon}</svg><span>{e(text)}</span></a></li>\n")
+            icon = "".join(
+                f'<path d="M{rng.randint(0, 24)} {rng.randint(0, 24)}L{rng.randint(0, 24)} {rng.randint(0, 24)}"/>'
+                for _ in range(6)
+            )
+            p.add(
+                f'<li class="tile"><a href="{href}"><svg viewBox="0 0 24 24" aria-hidden="true" focusable="false" stroke="currentColor" fill="none">{icon}</svg><span>{e(text)}</span></a></li>\n'
+            )
         p.add("</ul></div></section>\n")
-        p.add(f"<section class=\"news\"><div class=\"container\"><h2>{e(L['news'][0])}</h2><div class=\"news-list\">\n")
+        p.add(f'<section class="news"><div class="container"><h2>{e(L["news"][0])}</h2><div class="news-list">\n')
         news_root = L["news"][1]
         for k in range(site.n_news):
             title = self._sentence(rng, L["words"], 4, 9)
             slug = "-".join(_fold(w) for w in title.split()[:6])
             img = next(imgs, None)
-            p.add(f"<article class=\"news-item\" data-id=\"{rng.randrange(10**6)}\">")
+            p.add(f'<article class="news-item" data-id="{rng.randrange(10**6)}">')
             if img is not None:
                 p.add(self._img(site, rng, img, title))
-            p.add(f"<div class=\"body\"><time datetime=\"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}\">{rng.randint(1, 28)}/{rng.randint(1, 10)} 2026</time>"
-                  f"<h3><a href=\"/{news_root}/{slug}-{k}/\">{e(title)}</a></h3><p>{e(self._sentence(rng, L['words'], 18, 40))}.</p>"
-                  f"<a class=\"more\" href=\"/{news_root}/{slug}-{k}/\" aria-hidden=\"true\" tabindex=\"-1\">{e(L['more'])}</a></div></article>\n")
-        p.add(f"</div><p><a href=\"/{news_root}/\">{e(L['all_news'])}</a></p></div></section>\n")
+            p.add(
+                f'<div class="body"><time datetime="2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}">{rng.randint(1, 28)}/{rng.randint(1, 10)} 2026</time>'
+                f'<h3><a href="/{news_root}/{slug}-{k}/">{e(title)}</a></h3><p>{e(self._sentence(rng, L["words"], 18, 40))}.</p>'
+                f'<a class="more" href="/{news_root}/{slug}-{k}/" aria-hidden="true" tabindex="-1">{e(L["more"])}</a></div></article>\n'
+            )
+        p.add(f'</div><p><a href="/{news_root}/">{e(L["all_news"])}</a></p></div></section>\n')
         for rest in imgs:  # any images left: a partner-logo strip
             p.add(self._img(site, rng, rest, self._sentence(rng, L["words"], 1, 3), "partner"))
-        p.add(f"<section class=\"events\"><div class=\"container\"><h2>{e(L['events'])}</h2><ul>\n")
+        p.add(f'<section class="events"><div class="container"><h2>{e(L["events"])}</h2><ul>\n')
         for _ in range(rng.randint(4, 10)):
             t = self._sentence(rng, L["words"], 3, 7)
-            p.add(f"<li><a href=\"/{_fold(L['nav'][7])}/\">{e(t)}</a> <span>{rng.randint(1, 28)}/{rng.randint(1, 12)}</span></li>\n")
+            p.add(
+                f'<li><a href="/{_fold(L["nav"][7])}/">{e(t)}</a> <span>{rng.randint(1, 28)}/{rng.randint(1, 12)}</span></li>\n'
+            )
         p.add("</ul></div></section>\n</main>\n")
         p.add(self._footer(site, rng))
         # Pad to the drawn size with an embedded CMS state blob (many CMSs ship one).
@@ -620,26 +1128,41 @@ class Nation:
         state: list[dict[str, Any]] = []
         blob_size = 0
         while size + blob_size < site.target_bytes - 200:
-            item = {"id": rng.randrange(10**7), "title": self._sentence(rng, L["words"], 4, 9),
-                    "summary": self._sentence(rng, L["words"], 20, 40), "tags": rng.sample(L["words"], 3),
-                    "published": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}T08:00:00Z"}
+            item = {
+                "id": rng.randrange(10**7),
+                "title": self._sentence(rng, L["words"], 4, 9),
+                "summary": self._sentence(rng, L["words"], 20, 40),
+                "tags": rng.sample(L["words"], 3),
+                "published": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}T08:00:00Z",
+            }
             blob_size += len(json.dumps(item, ensure_ascii=False)) + 2
             state.append(item)
         if state:
             blob = json.dumps({"archive": state}, ensure_ascii=False).replace("</", "<\\/")
-            p.add(f"<script id=\"__CMS_STATE__\" type=\"application/json\">{blob}</script>\n")
+            p.add(f'<script id="__CMS_STATE__" type="application/json">{blob}</script>\n')
         p.add("</body>\n</html>\n")
         return str(p)
 
-    def _subpage(self, site: Site, path: str, title: str, crumbs: list[tuple[str, str]], body: str, rng: random.Random, n_img: int) -> str:
+    def _subpage(
+        self,
+        site: Site,
+        path: str,
+        title: str,
+        crumbs: list[tuple[str, str]],
+        body: str,
+        rng: random.Random,
+        n_img: int,
+    ) -> str:
         L = LANG[site.country]
         p = _Page()
         p.add(self._head(site, f"{title} – {site.name}", home=False, rng=rng))
         p.add(self._header(site, rng, mega=False))
-        p.add("<main id=\"main\"><div class=\"container\"><nav class=\"breadcrumb\" aria-label=\"Brödsmulor\"><ol><li><a href=\"/\">Start</a></li>")
+        p.add(
+            '<main id="main"><div class="container"><nav class="breadcrumb" aria-label="Brödsmulor"><ol><li><a href="/">Start</a></li>'
+        )
         for text, href in crumbs:
-            p.add(f"<li><a href=\"{href}\">{e(text)}</a></li>")
-        p.add(f"</ol></nav><article class=\"article\">\n{body}\n")
+            p.add(f'<li><a href="{href}">{e(text)}</a></li>')
+        p.add(f'</ol></nav><article class="article">\n{body}\n')
         for i in range(n_img):
             p.add(self._img(site, rng, 500 + i, self._sentence(rng, L["words"], 2, 5)))
         p.add("</article></div></main>\n")
@@ -650,7 +1173,7 @@ class Nation:
     def _manager_line(self, site: Site) -> str:
         L = LANG[site.country]
         r = self._rng(site, "manager")
-        return f"<p class=\"manager\"><strong>{e(r.choice(L['roles']))}:</strong> {e(r.choice(L['first']))} {e(r.choice(L['last']))}</p>"
+        return f'<p class="manager"><strong>{e(r.choice(L["roles"]))}:</strong> {e(r.choice(L["first"]))} {e(r.choice(L["last"]))}</p>'
 
     def _service(self, site: Site) -> str:
         L = LANG[site.country]
@@ -659,24 +1182,38 @@ class Nation:
         mail = f"{_fold(site.service_label)}@{site.slug}.{tld}"
         topics = ", ".join(w.lower() for w in rng.sample(L["sub"], 6))
         b = _Page()
-        b.add(f"<h1>{e(site.service_label)}</h1>\n<p class=\"lead\">{e(L['help'])} {e(topics)}. {e(L['help2'])} {e(rng.choice(L['sub']).lower())}.</p>\n")
-        b.add(f"<div class=\"contact-box\"><p><strong>{e(L['phone'])}:</strong> {self._switchboard(site)}</p>"
-              f"<p><strong>{e(L['email'])}:</strong> <a href=\"mailto:{mail}\">{mail}</a></p>"
-              f"<p><strong>{e(L['visit'])}:</strong> {e(L['hall'])}, {e(rng.choice(L['street']))} {rng.randint(1, 40)}</p></div>\n")
-        b.add(f"<h2>{e(L['hours'])}</h2><table class=\"hours\"><tbody>")
+        b.add(
+            f'<h1>{e(site.service_label)}</h1>\n<p class="lead">{e(L["help"])} {e(topics)}. {e(L["help2"])} {e(rng.choice(L["sub"]).lower())}.</p>\n'
+        )
+        b.add(
+            f'<div class="contact-box"><p><strong>{e(L["phone"])}:</strong> {self._switchboard(site)}</p>'
+            f'<p><strong>{e(L["email"])}:</strong> <a href="mailto:{mail}">{mail}</a></p>'
+            f"<p><strong>{e(L['visit'])}:</strong> {e(L['hall'])}, {e(rng.choice(L['street']))} {rng.randint(1, 40)}</p></div>\n"
+        )
+        b.add(f'<h2>{e(L["hours"])}</h2><table class="hours"><tbody>')
         for d in L["days"]:
-            b.add(f"<tr><th scope=\"row\">{e(d)}</th><td>08.00–{rng.choice(['16.00', '16.30', '17.00'])}</td></tr>")
+            b.add(f'<tr><th scope="row">{e(d)}</th><td>08.00–{rng.choice(["16.00", "16.30", "17.00"])}</td></tr>')
         b.add("</tbody></table>\n")
         if site.manager == "service":
             b.add(self._manager_line(site))
         org_label = L["org"][0].format(s=site.service_label)
-        b.add(f"<p><a href=\"{site.service_path}{L['org'][1]}/\">{e(org_label)}</a></p>")
-        b.add(f"<p><a href=\"/{L['contact'][1]}/\">{e(L['contact'][0])}</a></p>\n")
-        b.add(f"<section class=\"faq\"><h2>{e(L['faq'])}</h2>\n")
+        b.add(f'<p><a href="{site.service_path}{L["org"][1]}/">{e(org_label)}</a></p>')
+        b.add(f'<p><a href="/{L["contact"][1]}/">{e(L["contact"][0])}</a></p>\n')
+        b.add(f'<section class="faq"><h2>{e(L["faq"])}</h2>\n')
         while sum(len(x) for x in b.parts) < 18_000:
-            b.add(f"<details><summary>{e(self._sentence(rng, L['words'], 5, 10))}?</summary><p>{e(self._sentence(rng, L['words'], 30, 60))}.</p></details>\n")
+            b.add(
+                f"<details><summary>{e(self._sentence(rng, L['words'], 5, 10))}?</summary><p>{e(self._sentence(rng, L['words'], 30, 60))}.</p></details>\n"
+            )
         b.add("</section>")
-        return self._subpage(site, site.service_path, site.service_label, [(site.service_label, site.service_path)], str(b), rng, rng.randint(4, 14))
+        return self._subpage(
+            site,
+            site.service_path,
+            site.service_label,
+            [(site.service_label, site.service_path)],
+            str(b),
+            rng,
+            rng.randint(4, 14),
+        )
 
     def _org(self, site: Site) -> str:
         L = LANG[site.country]
@@ -687,13 +1224,15 @@ class Nation:
         b.add(f"<h1>{e(title)}</h1><p>{e(self._sentence(rng, L['words'], 20, 40))}.</p>\n")
         if site.manager == "org":
             b.add(self._manager_line(site))
-        b.add("<ul class=\"staff\">")
+        b.add('<ul class="staff">')
         for _ in range(rng.randint(4, 10)):
             b.add(f"<li>{e(rng.choice(L['first']))} {e(rng.choice(L['last']))}, {e(L['staff'])}</li>")
         b.add("</ul>")
         for _ in range(rng.randint(6, 14)):
             b.add(f"<p>{e(self._sentence(rng, L['words'], 30, 60))}.</p>\n")
-        return self._subpage(site, path, title, [(site.service_label, site.service_path), (title, path)], str(b), rng, rng.randint(2, 8))
+        return self._subpage(
+            site, path, title, [(site.service_label, site.service_path), (title, path)], str(b), rng, rng.randint(2, 8)
+        )
 
     def _contact(self, site: Site) -> str:
         L = LANG[site.country]
@@ -701,25 +1240,36 @@ class Nation:
         rng = self._rng(site, path)
         b = _Page()
         b.add(f"<h1>{e(L['contact'][0])}</h1><p>{e(self._sentence(rng, L['words'], 15, 30))}.</p>\n")
-        b.add(f"<div class=\"contact-box\"><p>{e(L['switchboard'])}: {self._switchboard(site)}</p><p>{e(L['email'])}: {site.slug}@{site.slug}.{L['tld']}</p></div>\n")
+        b.add(
+            f'<div class="contact-box"><p>{e(L["switchboard"])}: {self._switchboard(site)}</p><p>{e(L["email"])}: {site.slug}@{site.slug}.{L["tld"]}</p></div>\n'
+        )
         if site.entry != "contact_only" or site.contact_leads_to_service:
-            b.add(f"<p><a href=\"{site.service_path}\">{e(site.service_label)}</a> – {e(self._sentence(rng, L['words'], 8, 14))}.</p>\n")
+            b.add(
+                f'<p><a href="{site.service_path}">{e(site.service_label)}</a> – {e(self._sentence(rng, L["words"], 8, 14))}.</p>\n'
+            )
         for _ in range(rng.randint(6, 14)):
-            b.add(f"<h2>{e(self._sentence(rng, L['words'], 2, 4))}</h2><p>{e(self._sentence(rng, L['words'], 25, 50))}.</p>\n")
+            b.add(
+                f"<h2>{e(self._sentence(rng, L['words'], 2, 4))}</h2><p>{e(self._sentence(rng, L['words'], 25, 50))}.</p>\n"
+            )
         return self._subpage(site, path, L["contact"][0], [(L["contact"][0], path)], str(b), rng, rng.randint(2, 8))
 
     def _news_page(self, site: Site, path: str) -> str:
         L = LANG[site.country]
         rng = self._rng(site, path)
         title = self._sentence(rng, L["words"], 4, 9)
-        body = f"<h1>{e(title)}</h1>" + "".join(f"<p>{e(self._sentence(rng, L['words'], 30, 60))}.</p>\n" for _ in range(rng.randint(4, 10)))
+        body = f"<h1>{e(title)}</h1>" + "".join(
+            f"<p>{e(self._sentence(rng, L['words'], 30, 60))}.</p>\n" for _ in range(rng.randint(4, 10))
+        )
         return self._subpage(site, path, title, [(L["news"][0], f"/{L['news'][1]}/")], body, rng, rng.randint(1, 4))
 
     def _topic_page(self, site: Site, path: str) -> str:
         L = LANG[site.country]
         rng = self._rng(site, path)
         title = path.strip("/").replace("-", " ").capitalize()
-        body = f"<h1>{e(title)}</h1>" + "".join(f"<h2>{e(self._sentence(rng, L['words'], 2, 5))}</h2><p>{e(self._sentence(rng, L['words'], 30, 60))}.</p>\n" for _ in range(rng.randint(4, 10)))
+        body = f"<h1>{e(title)}</h1>" + "".join(
+            f"<h2>{e(self._sentence(rng, L['words'], 2, 5))}</h2><p>{e(self._sentence(rng, L['words'], 30, 60))}.</p>\n"
+            for _ in range(rng.randint(4, 10))
+        )
         return self._subpage(site, path, title, [(title, path)], body, rng, rng.randint(2, 6))
 
 
@@ -795,11 +1345,15 @@ class NationServer:
 
     def __enter__(self) -> Self:
         self._server = _Server(self.nation)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="nation", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="nation", daemon=True
+        )
         self._thread.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         assert self._server is not None
         self._server.shutdown()
         self._server.server_close()
@@ -852,8 +1406,16 @@ def main() -> None:
             srv.write_csv(args.csv)
         if args.list:
             for s in srv.sites:
-                print(s.id, s.name, srv.url_for(s.slug), s.failure or "-", s.entry, "banner" if s.banner else "-",
-                      f"html {s.html_latency:.1f}s" if s.html_latency else f"base {s.base_latency * 1000:.0f}ms", file=sys.stderr)
+                print(
+                    s.id,
+                    s.name,
+                    srv.url_for(s.slug),
+                    s.failure or "-",
+                    s.entry,
+                    "banner" if s.banner else "-",
+                    f"html {s.html_latency:.1f}s" if s.html_latency else f"base {s.base_latency * 1000:.0f}ms",
+                    file=sys.stderr,
+                )
         print(f"port {srv.port}", flush=True)
         try:
             sys.stdin.read()  # until the parent closes our stdin (or Ctrl-D)

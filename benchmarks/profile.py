@@ -81,18 +81,31 @@ def instrument() -> None:
     import audit.crawler.policy as policy
     import audit.crawler.site as site
 
-    for owner, names in ((site.SiteCrawler, ("run", "_allowed", "_follow", "_visit")),
-                         (navigation.Navigator, ("open_homepage", "goto", "_judge", "_await_client_redirect")),
-                         (capture.Recorder, ("snapshot", "_screenshots", "_mobile_elements")),
-                         (policy.SitePolicy, ("read_robots",))):
+    for owner, names in (
+        (site.SiteCrawler, ("run", "_allowed", "_follow", "_visit")),
+        (navigation.Navigator, ("open_homepage", "goto", "_judge", "_await_client_redirect")),
+        (capture.Recorder, ("snapshot", "_screenshots", "_mobile_elements")),
+        (policy.SitePolicy, ("read_robots",)),
+    ):
         for name in names:
             _wrap_async(owner, name, f"{owner.__name__}.{name}")
     # Wrapped where they are called from (they are imported by name there).
     for module, name in ((site, "close_consent"), (capture, "collect")):
         _wrap_async(module, name, name)
     _wrap_async(policy.HostPacer, "wait_turn", "HostPacer.wait_turn (politeness delay)")
-    for name in ("goto", "wait_for_load_state", "wait_for_timeout", "wait_for_url", "content", "screenshot", "evaluate",
-                 "set_viewport_size", "click", "title", "close"):
+    for name in (
+        "goto",
+        "wait_for_load_state",
+        "wait_for_timeout",
+        "wait_for_url",
+        "content",
+        "screenshot",
+        "evaluate",
+        "set_viewport_size",
+        "click",
+        "title",
+        "close",
+    ):
         _wrap_async(Page, name, f"Page.{name}")
     _wrap_async(Frame, "evaluate", "Frame.evaluate (iframes)")
     _wrap_async(Response, "body", "Response.body")
@@ -106,8 +119,11 @@ def instrument() -> None:
 
 
 def start_nation(sites: int, seed: int, csv_path: Path) -> tuple[subprocess.Popen[bytes], int]:
-    proc = subprocess.Popen([sys.executable, str(HERE / "nation.py"), "--sites", str(sites), "--seed", str(seed), "--csv", str(csv_path)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "nation.py"), "--sites", str(sites), "--seed", str(seed), "--csv", str(csv_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline().decode().strip()
     if not line.startswith("port "):
@@ -125,8 +141,15 @@ def _has_pyinstrument() -> bool:
 
 
 # Frames that only carry the event loop or this file's timers; their cumulative time says nothing.
-_PLUMBING = ("asyncio/base_events.py", "asyncio/events.py", "asyncio/runners.py", "asyncio/tasks.py",
-             "benchmarks/profile.py", "contextlib.py", "<string>")
+_PLUMBING = (
+    "asyncio/base_events.py",
+    "asyncio/events.py",
+    "asyncio/runners.py",
+    "asyncio/tasks.py",
+    "benchmarks/profile.py",
+    "contextlib.py",
+    "<string>",
+)
 _IDLE = ("select", "poll", "epoll")
 
 
@@ -182,14 +205,22 @@ class Prof:
         if root is not None:
             walk(root, frozenset())
         idle = sum(t for k, t in own.items() if k.split("  ")[0].split(".")[-1] in _IDLE)
-        print(f"\n--- pyinstrument, {title}: {total:.1f} s sampled, of which {idle:.1f} s idle in the event loop's poll "
-              f"(waiting for Chromium/the driver); Python busy {total - idle:.1f} s ---")
+        print(
+            f"\n--- pyinstrument, {title}: {total:.1f} s sampled, of which {idle:.1f} s idle in the event loop's poll "
+            f"(waiting for Chromium/the driver); Python busy {total - idle:.1f} s ---"
+        )
         print(f"top {top} by cumulative time (event-loop plumbing left out):")
-        rows = [(k, v) for k, v in cumulative.items() if not any(p in k for p in _PLUMBING) and k.split("  ")[0].split(".")[-1] not in _IDLE]
+        rows = [
+            (k, v)
+            for k, v in cumulative.items()
+            if not any(p in k for p in _PLUMBING) and k.split("  ")[0].split(".")[-1] not in _IDLE
+        ]
         for k, v in sorted(rows, key=lambda kv: -kv[1])[:top]:
             print(f"  {v:8.1f} s  {100 * v / max(total, 1e-9):5.1f} %  {k}")
         print(f"top {top} by own time:")
-        for k, v in sorted(((k, v) for k, v in own.items() if k.split("  ")[0].split(".")[-1] not in _IDLE), key=lambda kv: -kv[1])[:top]:
+        for k, v in sorted(
+            ((k, v) for k, v in own.items() if k.split("  ")[0].split(".")[-1] not in _IDLE), key=lambda kv: -kv[1]
+        )[:top]:
             print(f"  {v:8.1f} s  {100 * v / max(total, 1e-9):5.1f} %  {k}")
 
 
@@ -199,8 +230,12 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--top", type=int, default=15)
-    ap.add_argument("--profiler", choices=["pyinstrument", "cprofile"], default="pyinstrument" if _has_pyinstrument() else "cprofile",
-                    help="pyinstrument (sampling, low overhead; default when installed) or cProfile (deterministic, inflates many small calls)")
+    ap.add_argument(
+        "--profiler",
+        choices=["pyinstrument", "cprofile"],
+        default="pyinstrument" if _has_pyinstrument() else "cprofile",
+        help="pyinstrument (sampling, low overhead; default when installed) or cProfile (deterministic, inflates many small calls)",
+    )
     args = ap.parse_args()
 
     instrument()  # before the imports below, so they bind the timed versions
@@ -223,7 +258,9 @@ def main() -> None:
         async def crawl() -> None:
             ledger = archive.Ledger(run_dir)
             try:
-                await crawl_sites(todo, criteria, options, lambda captured: archive.write_captured(run_dir, captured, ledger))
+                await crawl_sites(
+                    todo, criteria, options, lambda captured: archive.write_captured(run_dir, captured, ledger)
+                )
             finally:
                 ledger.close()
 
@@ -250,13 +287,19 @@ def main() -> None:
 
     ok = sum(1 for r in results["results"] if r["status"] == "ok")
     print(f"profile: {args.sites} sites (assessed {ok}), concurrency {args.concurrency}, run folder {run_dir}")
-    print(f"crawl+archive wall {crawl_wall:.1f} s  ({crawl_wall / max(args.sites, 1):.2f} s per site at concurrency {args.concurrency}); "
-          f"score {score_wall:.2f} s; report {report_wall:.2f} s")
+    print(
+        f"crawl+archive wall {crawl_wall:.1f} s  ({crawl_wall / max(args.sites, 1):.2f} s per site at concurrency {args.concurrency}); "
+        f"score {score_wall:.2f} s; report {report_wall:.2f} s"
+    )
     site_seconds = TIMES.get("SiteCrawler.run", 0.0) or 1.0
-    print(f"\n--- phases, wall clock, site-seconds summed over sites (SiteCrawler.run = {site_seconds:.0f} site-s = 100 %) ---")
+    print(
+        f"\n--- phases, wall clock, site-seconds summed over sites (SiteCrawler.run = {site_seconds:.0f} site-s = 100 %) ---"
+    )
     print(f"{'phase':<48} {'calls':>6} {'site-s':>8} {'share':>7} {'per call':>9}")
     for label, secs in sorted(TIMES.items(), key=lambda kv: -kv[1]):
-        print(f"{label:<48} {CALLS[label]:>6} {secs:>8.1f} {100 * secs / site_seconds:>6.1f}% {secs / max(CALLS[label], 1):>8.3f}s")
+        print(
+            f"{label:<48} {CALLS[label]:>6} {secs:>8.1f} {100 * secs / site_seconds:>6.1f}% {secs / max(CALLS[label], 1):>8.3f}s"
+        )
     crawl_prof.report(args.top, f"the crawl process ({crawl_wall:.0f} s wall)")
     score_prof.report(10, f"'score' (offline, {score_wall:.1f} s)")
     report_prof.report(10, f"'report' (offline, {report_wall:.1f} s)")

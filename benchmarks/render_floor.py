@@ -75,8 +75,11 @@ async def render_floor(plan: list[tuple[str, list[str]]], concurrency: int) -> d
         finished = time.monotonic()
         await browser.close()
     return {
-        "sites": len(plan), "pages_opened": opened, "navigation_errors": errors,
-        "browser_launch_s": round(started - launched, 3), "pages_s": round(finished - started, 3),
+        "sites": len(plan),
+        "pages_opened": opened,
+        "navigation_errors": errors,
+        "browser_launch_s": round(started - launched, 3),
+        "pages_s": round(finished - started, 3),
     }
 
 

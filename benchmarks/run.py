@@ -118,8 +118,9 @@ def _kind(p: psutil.Process, root_pid: int) -> str:
     return name or "other"
 
 
-def measured(cmd: list[str], *, log: Path, sample: bool = True, timeout: float | None = None,
-             env: dict[str, str] | None = None) -> dict[str, Any]:
+def measured(
+    cmd: list[str], *, log: Path, sample: bool = True, timeout: float | None = None, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run ``cmd``; return wall time, exit code, peak tree RSS and stdout (stderr goes to ``log``)."""
     started = time.monotonic()
     me = psutil.Process()
@@ -142,7 +143,10 @@ def measured(cmd: list[str], *, log: Path, sample: bool = True, timeout: float |
     busy, own = _machine_busy() - busy0, _cpu(me) - own0
     tree_cpu = sum(sampler.cpu_by_kind().values()) if sampler else 0.0
     return {
-        "cmd": cmd, "rc": proc.returncode, "wall_s": round(wall, 3), "stdout": out.decode("utf-8", "replace"),
+        "cmd": cmd,
+        "rc": proc.returncode,
+        "wall_s": round(wall, 3),
+        "stdout": out.decode("utf-8", "replace"),
         "peak_rss_mib": round(sampler.peak_rss / MIB, 1) if sampler else None,
         "peak_pss_mib": round(sampler.peak_pss / MIB, 1) if sampler else None,
         "peak_processes": sampler.peak_procs if sampler else None,
@@ -157,7 +161,14 @@ def measured(cmd: list[str], *, log: Path, sample: bool = True, timeout: float |
 
 def _machine_busy() -> float:
     t = psutil.cpu_times()
-    return t.user + t.system + getattr(t, "nice", 0) + getattr(t, "irq", 0) + getattr(t, "softirq", 0) + getattr(t, "steal", 0)
+    return (
+        t.user
+        + t.system
+        + getattr(t, "nice", 0)
+        + getattr(t, "irq", 0)
+        + getattr(t, "softirq", 0)
+        + getattr(t, "steal", 0)
+    )
 
 
 def _cpu(p: psutil.Process) -> float:
@@ -216,10 +227,14 @@ def machine_info() -> dict[str, Any]:
     except Exception:  # noqa: BLE001
         playwright_version = ""
     return {
-        "cpu_count": os.cpu_count(), "cpu_model": cpu_model,
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu_model,
         "total_memory_mib": round(psutil.virtual_memory().total / MIB),
-        "python": platform.python_version(), "platform": platform.platform(),
-        "chromium": version, "chromium_path": chromium, "playwright": playwright_version,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "chromium": version,
+        "chromium_path": chromium,
+        "playwright": playwright_version,
     }
 
 
@@ -233,8 +248,11 @@ def code_fingerprint(root: Path) -> dict[str, Any]:
         digest.update(str(f.relative_to(root)).encode())
         digest.update(f.read_bytes())
     newest = max((f.stat().st_mtime for f in files), default=0.0)
-    return {"sources_sha256": digest.hexdigest()[:16], "files": len(files),
-            "newest_change": datetime.fromtimestamp(newest, UTC).isoformat(timespec="seconds")}
+    return {
+        "sources_sha256": digest.hexdigest()[:16],
+        "files": len(files),
+        "newest_change": datetime.fromtimestamp(newest, UTC).isoformat(timespec="seconds"),
+    }
 
 
 def run_facts(run_dir: Path) -> dict[str, Any]:
@@ -286,10 +304,17 @@ def main() -> int:
     src = snapshot_tool(tmp)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(src), os.environ.get("PYTHONPATH", "")) if p)}
     audit = [sys.executable, "-m", "audit"]  # the snapshot, through PYTHONPATH
-    figures: dict[str, Any] = {"sites": args.sites, "concurrency": args.concurrency, "seed": args.seed,
-                               "tool_code": code_fingerprint(src / "audit")}
-    print(f"benchmark: {args.sites} sites, concurrency {args.concurrency}, work folder {tmp}, "
-          f"tool sources {figures['tool_code']['sources_sha256']}", file=sys.stderr)
+    figures: dict[str, Any] = {
+        "sites": args.sites,
+        "concurrency": args.concurrency,
+        "seed": args.seed,
+        "tool_code": code_fingerprint(src / "audit"),
+    }
+    print(
+        f"benchmark: {args.sites} sites, concurrency {args.concurrency}, work folder {tmp}, "
+        f"tool sources {figures['tool_code']['sources_sha256']}",
+        file=sys.stderr,
+    )
     ok = False
     try:
         ok = _run(args, figures, tmp, csv_path, run_dir, audit, env)
@@ -307,34 +332,83 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _run(args: argparse.Namespace, figures: dict[str, Any], tmp: Path, csv_path: Path, run_dir: Path,
-         audit: list[str], env: dict[str, str]) -> bool:
-    keys = ("rc", "wall_s", "peak_rss_mib", "peak_pss_mib", "peak_processes", "cpu_s_by_process",
-            "machine_busy_pct", "harness_cpu_s", "foreign_cpu_s")
+def _run(
+    args: argparse.Namespace,
+    figures: dict[str, Any],
+    tmp: Path,
+    csv_path: Path,
+    run_dir: Path,
+    audit: list[str],
+    env: dict[str, str],
+) -> bool:
+    keys = (
+        "rc",
+        "wall_s",
+        "peak_rss_mib",
+        "peak_pss_mib",
+        "peak_processes",
+        "cpu_s_by_process",
+        "machine_busy_pct",
+        "harness_cpu_s",
+        "foreign_cpu_s",
+    )
     with NationServer(args.sites, args.seed) as server:
         t0 = time.monotonic()
         server.warm()
         figures["nation_warm_s"] = round(time.monotonic() - t0, 2)
         server.write_csv(csv_path)
-        print(f"nation on 127.0.0.1:{server.port} (built in {figures['nation_warm_s']} s); running the tool...", file=sys.stderr)
+        print(
+            f"nation on 127.0.0.1:{server.port} (built in {figures['nation_warm_s']} s); running the tool...",
+            file=sys.stderr,
+        )
 
         hits0 = server.hits
-        tool = measured([*audit, "run", str(csv_path), "--out", str(run_dir), "--allow-private-network",
-                         "--concurrency", str(args.concurrency), "--quiet"], log=tmp / "tool.stderr", timeout=args.timeout, env=env)
+        tool = measured(
+            [
+                *audit,
+                "run",
+                str(csv_path),
+                "--out",
+                str(run_dir),
+                "--allow-private-network",
+                "--concurrency",
+                str(args.concurrency),
+                "--quiet",
+            ],
+            log=tmp / "tool.stderr",
+            timeout=args.timeout,
+            env=env,
+        )
         figures["tool_requests_served"] = server.hits - hits0
         figures["tool"] = {k: tool[k] for k in keys}
         if tool["rc"] != 0 or not (run_dir / "results.json").exists():
-            print(f"the tool failed (exit {tool['rc']}); stderr:\n{(tmp / 'tool.stderr').read_text()[-3000:]}", file=sys.stderr)
+            print(
+                f"the tool failed (exit {tool['rc']}); stderr:\n{(tmp / 'tool.stderr').read_text()[-3000:]}",
+                file=sys.stderr,
+            )
             figures["error"] = f"audit run exited {tool['rc']}"
             return False
         print(f"tool: {tool['wall_s']:.1f} s; running the render floor...", file=sys.stderr)
 
         hits0 = server.hits
-        floor = measured([sys.executable, str(HERE / "render_floor.py"), str(run_dir), "--concurrency", str(args.concurrency), "--json"],
-                         log=tmp / "floor.stderr", env=env)
+        floor = measured(
+            [
+                sys.executable,
+                str(HERE / "render_floor.py"),
+                str(run_dir),
+                "--concurrency",
+                str(args.concurrency),
+                "--json",
+            ],
+            log=tmp / "floor.stderr",
+            env=env,
+        )
         figures["floor_requests_served"] = server.hits - hits0
         if floor["rc"] != 0:
-            print(f"the render floor failed (exit {floor['rc']}):\n{(tmp / 'floor.stderr').read_text()[-3000:]}", file=sys.stderr)
+            print(
+                f"the render floor failed (exit {floor['rc']}):\n{(tmp / 'floor.stderr').read_text()[-3000:]}",
+                file=sys.stderr,
+            )
             figures["error"] = f"render floor exited {floor['rc']}"
             return False
         floor_detail = json.loads(floor["stdout"].strip().splitlines()[-1])
@@ -347,7 +421,10 @@ def _run(args: argparse.Namespace, figures: dict[str, Any], tmp: Path, csv_path:
     report = measured([*audit, "report", str(run_dir), "--quiet"], log=tmp / "report.stderr", env=env)
     for name, res in (("score", score), ("report", report)):
         if res["rc"] != 0:
-            print(f"audit {name} failed (exit {res['rc']}):\n{(tmp / f'{name}.stderr').read_text()[-2000:]}", file=sys.stderr)
+            print(
+                f"audit {name} failed (exit {res['rc']}):\n{(tmp / f'{name}.stderr').read_text()[-2000:]}",
+                file=sys.stderr,
+            )
     figures["rescore"] = {"rc": score["rc"], "wall_s": score["wall_s"], "peak_rss_mib": score["peak_rss_mib"]}
     figures["report"] = {"rc": report["rc"], "wall_s": report["wall_s"], "peak_rss_mib": report["peak_rss_mib"]}
     figures.update(run_facts(run_dir))
@@ -356,8 +433,10 @@ def _run(args: argparse.Namespace, figures: dict[str, Any], tmp: Path, csv_path:
     figures["peak_rss_mib"] = tool["peak_rss_mib"]
     figures["rescore_s"] = score["wall_s"]
     figures["report_s"] = report["wall_s"]
-    figures["targets"] = {k: {"op": op, "limit": lim, "value": figures.get(k), "verdict": verdict(k, figures.get(k))}
-                          for k, (op, lim) in TARGETS.items()}
+    figures["targets"] = {
+        k: {"op": op, "limit": lim, "value": figures.get(k), "verdict": verdict(k, figures.get(k))}
+        for k, (op, lim) in TARGETS.items()
+    }
     try:
         figures["machine"] = machine_info()
     except Exception as exc:  # noqa: BLE001 - a figure we can live without
@@ -371,9 +450,21 @@ def _run(args: argparse.Namespace, figures: dict[str, Any], tmp: Path, csv_path:
         ("tool wall time (audit run)", f"{tool['wall_s']:.1f} s", ""),
         ("  of which crawl span (site timestamps)", f"{figures.get('crawl_span_s', 0):.0f} s", ""),
         ("floor wall time", f"{floor['wall_s']:.1f} s", ""),
-        ("ratio tool/floor", f"{figures['ratio_tool_floor']:.2f}", f"{verdict('ratio_tool_floor', figures['ratio_tool_floor'])} (<= 1.5)"),
-        ("peak RSS, tool process tree", f"{tool['peak_rss_mib']:.0f} MiB", f"{verdict('peak_rss_mib', tool['peak_rss_mib'])} (< 2560 MiB)"),
-        ("  (peak PSS tool tree / peak RSS floor tree)", f"{tool['peak_pss_mib']:.0f} / {floor['peak_rss_mib']:.0f} MiB", "informational"),
+        (
+            "ratio tool/floor",
+            f"{figures['ratio_tool_floor']:.2f}",
+            f"{verdict('ratio_tool_floor', figures['ratio_tool_floor'])} (<= 1.5)",
+        ),
+        (
+            "peak RSS, tool process tree",
+            f"{tool['peak_rss_mib']:.0f} MiB",
+            f"{verdict('peak_rss_mib', tool['peak_rss_mib'])} (< 2560 MiB)",
+        ),
+        (
+            "  (peak PSS tool tree / peak RSS floor tree)",
+            f"{tool['peak_pss_mib']:.0f} / {floor['peak_rss_mib']:.0f} MiB",
+            "informational",
+        ),
         ("re-score (audit score)", f"{score['wall_s']:.2f} s", f"{verdict('rescore_s', score['wall_s'])} (< 20 s)"),
         ("report (audit report)", f"{report['wall_s']:.2f} s", f"{verdict('report_s', report['wall_s'])} (< 10 s)"),
         ("sites assessed / not assessed", f"{figures['sites_assessed']} / {figures['sites_not_assessed']}", ""),
@@ -386,9 +477,12 @@ def _run(args: argparse.Namespace, figures: dict[str, Any], tmp: Path, csv_path:
         print("(targets are set for 400 sites)")
     for label, res in (("tool", tool), ("floor", floor)):
         cpu = res["cpu_s_by_process"] or {}
-        print(f"CPU seconds, {label}: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
-              + f"; harness {res['harness_cpu_s']:.0f}; other jobs on the machine {res['foreign_cpu_s']:.0f}"
-              + f" (of {(os.cpu_count() or 1) * res['wall_s']:.0f} core-s; machine {res['machine_busy_pct']:.0f} % busy)")
+        print(
+            f"CPU seconds, {label}: "
+            + ", ".join(f"{k} {v:.0f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
+            + f"; harness {res['harness_cpu_s']:.0f}; other jobs on the machine {res['foreign_cpu_s']:.0f}"
+            + f" (of {(os.cpu_count() or 1) * res['wall_s']:.0f} core-s; machine {res['machine_busy_pct']:.0f} % busy)"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwritten: {args.out}")
