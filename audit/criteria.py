@@ -87,6 +87,8 @@ class Vocabulary:
     news_path: tuple[str, ...]
     news_heading: tuple[str, ...]
     brand_hint: tuple[str, ...]
+    brand_tagline: tuple[str, ...]
+    presenting: tuple[str, ...]
     browse_first: tuple[str, ...]
     browse_never: tuple[str, ...]
     person_page_hint: tuple[str, ...]
@@ -407,6 +409,8 @@ _SINGLE_LISTS = (
     "news_path",
     "news_heading",
     "brand_hint",
+    "brand_tagline",
+    "presenting",
     "browse_first",
     "browse_never",
     "person_page_hint",

@@ -66,21 +66,34 @@ class FollowPlan:
             self.queue = [Step(c, 1, self.home.final_url) for c in extra if c.url not in self.seen]
             self.sections = likely_sections(extra, self.criteria.vocabulary)
 
-    def opened(self, page: PageSnapshot, depth: int) -> None:
+    def opened(self, page: PageSnapshot, step: Step) -> None:
         """Record a page the last step led to and queue its own links."""
         service = names_service(page, self.criteria)
         self.found_service = self.found_service or service
         settings = self.criteria.settings
         limit = settings.person_page_depth if service else settings.max_depth
-        if depth >= limit:
+        if step.depth >= limit:
             return
         found = self._candidates(page, from_service_page=service)
-        steps = [Step(c, depth + 1, page.final_url) for c in found]
+        steps = [Step(c, step.depth + 1, page.final_url) for c in found]
         self.queue = [
             *(s for s in steps if s.candidate.first),
+            *self._subsections(page, step),
             *self.queue,
             *(s for s in steps if not s.candidate.first),
         ]
+
+    def _subsections(self, page: PageSnapshot, step: Step) -> list[Step]:
+        """A likely section's own "organisation" or "about" pages ("Politikk og organisasjon" ->
+        "Organisasjon"), browsed before the rest of the menu: where a resident would look next."""
+        if self.found_service or step.candidate.url not in self.sections:
+            return []
+        vocab = self.criteria.vocabulary
+        inner = browse_links(page.elements, page.final_url, vocab, within="main")
+        found = [c for c in likely_sections(inner, vocab) if c not in self.seen]
+        self.sections.update(found)
+        by_url = {c.url: c for c in inner}
+        return [Step(by_url[u], step.depth + 1, page.final_url) for u in sorted(found, key=list(by_url).index)]
 
     def unvisited(self) -> int:
         """Distinct links still queued (left unread when the page budget ran out)."""

@@ -15,7 +15,7 @@ from audit.criteria import Vocabulary
 from audit.models import Element
 from audit.news import is_news_item, is_news_url
 from audit.service_page import qualifying_decoy
-from audit.text import find_terms, fold
+from audit.text import find_terms, fold, label_and_tagline
 
 # A link scoring this much (the weight of naming the service) jumps the crawl's queue.
 _FIRST = 10
@@ -52,8 +52,22 @@ def _brand_like(link: Element, vocab: Vocabulary, municipality: str) -> bool:
     return brand_label(link.text or link.name, vocab, municipality) and urlsplit(link.href).path not in ("", "/")
 
 
+_TAGLINE_WORDS = 5  # "frågor och ärenden", "neuvonta ja asiointi": a tagline is short
+
+
 def brand_label(text: str, vocab: Vocabulary, municipality: str) -> bool:
-    """A short label such as "Tallmo Direkt", "Hallå Sjöhamn" or "KomIn" that may brand the service."""
+    """A short label such as "Tallmo Direkt", "Hallå Sjöhamn" or "KomIn" that may brand the
+    service, alone or with a tagline ("Kompassi – neuvonta ja asiointi"): a name followed by words
+    for questions and advice is worth opening even when the name itself says nothing."""
+    head, tagline = label_and_tagline(text)
+    if not tagline:
+        return _brand_name(head, vocab, municipality)
+    if len(tagline.split()) > _TAGLINE_WORDS or len(head.split()) > 3:
+        return False
+    return _brand_name(head, vocab, municipality) or bool(find_terms(tagline, vocab.brand_tagline))
+
+
+def _brand_name(text: str, vocab: Vocabulary, municipality: str) -> bool:
     label = fold(text)
     words = label.replace("-", " ").split()
     if not words or len(words) > 3:
@@ -146,13 +160,17 @@ def _card_names_service(link: Element, vocab: Vocabulary) -> bool:
     return bool(find_terms(link.context, vocab.terms("service_entry"))) and not qualifying_decoy(link.context, vocab)
 
 
-def browse_links(links: tuple[Element, ...], base: str, vocab: Vocabulary) -> list[Candidate]:
+def browse_links(
+    links: tuple[Element, ...], base: str, vocab: Vocabulary, *, within: str = "navigation"
+) -> list[Candidate]:
     """The site's own navigation, "about the municipality" sections first, then in page order:
     where a resident who did not see the service named would click next. Used only when the
-    ranked links reached no service page."""
+    ranked links reached no service page. ``within="main"`` reads a section page's own content
+    instead of the menu every page repeats."""
     out: dict[str, Candidate] = {}
     for link in links:
-        if link.kind != "link" or not link.href or not _in_navigation(link):
+        where = _in_navigation(link) if within == "navigation" else link.landmark == within
+        if link.kind != "link" or not link.href or not where:
             continue
         path = urlsplit(link.href).path
         if (

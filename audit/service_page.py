@@ -7,7 +7,7 @@ import re
 from audit.criteria import Vocabulary
 from audit.models import PageSnapshot
 from audit.news import is_news_item, is_news_page
-from audit.text import find_terms, fold
+from audit.text import find_terms, fold, label_and_tagline
 
 
 def service_terms(text: str, vocab: Vocabulary) -> tuple[str, ...]:
@@ -77,7 +77,7 @@ def presents_as_service(label: str, page: PageSnapshot, vocab: Vocabulary) -> tu
     names the service right after it ("KomIn – kommunens medborgarkontor", "Torget er kommunens
     servicetorg"). Whether the heading names the service too does not matter.
     """
-    brand = fold(label)
+    brand = fold(label_and_tagline(label)[0])
     if not brand or len(brand.split()) > 4:
         return ()
     intro = (page.main_text or page.text)[:800]
@@ -89,9 +89,22 @@ def presents_as_service(label: str, page: PageSnapshot, vocab: Vocabulary) -> tu
             continue
         after = text[at.end() : at.end() + 90] if len(folded) == len(text) else folded[at.end() : at.end() + 90]
         terms = service_terms(after, vocab)
-        if terms and not qualifying_decoy(text, vocab):
+        if terms and _presented(after, terms, vocab) and not qualifying_decoy(text, vocab):
             return terms
     return ()
+
+
+_PRESENTING_MARK = re.compile(r"[–—:,(]|\s-\s")
+
+
+def _presented(after: str, terms: tuple[str, ...], vocab: Vocabulary) -> bool:
+    """The words between a name and the service word present the one as the other ("Torget er
+    kommunens servicetorg", "KomIn – kommunens medborgarkontor"). A section page headed "Borger"
+    whose first tile is "Borgerservice" says nothing of the kind."""
+    folded = fold(after)
+    starts = [m.start() for t in terms for m in [re.search(rf"(?<!\w){re.escape(t)}", folded)] if m]
+    gap = folded[: min(starts)] if starts else folded
+    return bool(_PRESENTING_MARK.search(gap) or find_terms(gap, vocab.presenting, whole_word=True))
 
 
 def brand_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
@@ -115,8 +128,17 @@ def service_page_terms(page: PageSnapshot, vocab: Vocabulary) -> tuple[tuple[str
 
     The one definition of "service page", used by the crawler to steer and by the checks to judge.
     """
+    if _reached_as_decoy(page, vocab):
+        return (), ""
     terms = is_service_page(page, vocab)
     if terms:
         return terms, "heading"
     terms = brand_page(page, vocab) if not is_news_page(page, vocab) else ()
     return (terms, "brand") if terms else ((), "")
+
+
+def _reached_as_decoy(page: PageSnapshot, vocab: Vocabulary) -> bool:
+    """The link that led here named another desk ("Havøy Eiendom KF – kundesenter for
+    leietakere"): the page is that desk's, whatever its own shorter title says."""
+    via = page.via_text
+    return bool(via and service_terms(via, vocab) and qualifying_decoy(via, vocab))

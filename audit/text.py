@@ -90,6 +90,16 @@ def has_term(text: str, terms: Iterable[str], *, whole_word: bool = False) -> bo
     return bool(find_terms(text, terms, whole_word=whole_word))
 
 
+_LABEL_SEPARATOR = re.compile(r"\s+[–—-]\s+|:\s+|\s+\|\s+")
+
+
+def label_and_tagline(text: str) -> tuple[str, str]:
+    """A link label split from its tagline: "Hagsjö Direkt – frågor och ärenden" gives
+    ("Hagsjö Direkt", "frågor och ärenden"); a label without one gives (label, "")."""
+    parts = _LABEL_SEPARATOR.split(clean(text), maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
+
+
 def snippet(text: str, around: str = "", size: int = 280) -> str:
     """A readable excerpt of ``text`` of about ``size`` characters, centred on ``around`` if found."""
     body = clean(text)

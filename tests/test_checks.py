@@ -208,6 +208,71 @@ def test_a_link_to_a_service_page_that_does_not_present_its_label_is_no_brand():
     assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.FAIL
 
 
+def test_a_brand_with_a_tagline_counts_when_its_page_presents_the_name():
+    home = page(elements=(link("Kompassi – neuvonta ja asiointi", "kompassi/", landmark="main", y=380),))
+    brand = page(
+        "kompassi/",
+        depth=1,
+        title="Kompassi - Solbyn kaupunki",
+        headings=("Kompassi",),
+        via_text="Kompassi – neuvonta ja asiointi",
+        parent=BASE,
+        text="Kompassi on Solbyn kaupungin palvelupiste, josta saat neuvontaa ja apua asiointiin. Puhelin 02 621 4100, kompassi@solby.fi.",
+    )
+    v = verdicts(site(home, brand, country="FI"))
+    assert v["entry_exists"] is Verdict.PASS and v["on_front_page"] is Verdict.PASS
+    assert v["explains_help"] is Verdict.PASS
+
+
+def test_a_section_named_as_the_start_of_the_service_word_is_no_brand():
+    """A section page "Borger" whose first tile is "Borgerservice" does not present "Borger" as
+    the service: nothing between the two words says so."""
+    home = page(elements=(link("Borger", "borger/", landmark="nav", y=110),))
+    section = page(
+        "borger/",
+        depth=1,
+        title="Borger - Solby Kommune",
+        headings=("Borger",),
+        via_text="Borger",
+        parent=BASE,
+        text="Borger Borgerservice Pas og kørekort Flytning Sundhedskort",
+    )
+    v = verdicts(site(home, section, country="DK"))
+    assert v["on_front_page"] is Verdict.FAIL
+
+
+def test_a_page_reached_by_another_desks_link_is_that_desks_page():
+    """The tile "Solby Eiendom KF – kundesenter for leietakere" leads to a page titled only
+    "Kundesenter for leietakere": the page belongs to the property department's desk."""
+    home = page(
+        elements=(link("Solby Eiendom KF – kundesenter for leietakere", "eiendom/kundesenter/", landmark="main"),)
+    )
+    desk = page(
+        "eiendom/kundesenter/",
+        depth=1,
+        title="Kundesenter - Solby kommune",
+        headings=("Kundesenter",),
+        via_text="Solby Eiendom KF – kundesenter for leietakere",
+        parent=BASE,
+        text="Kundesenteret hjelper deg med spørsmål om leieforholdet. Telefon 55 12 34 56.",
+    )
+    v = verdicts(site(home, desk, country="NO"))
+    assert v["entry_exists"] is Verdict.FAIL
+
+
+def test_help_in_questions_and_finnish_verbs_says_what_the_service_does():
+    texts = {
+        "DK": "Hvad kan Borgerservice hjælpe med? Pas, kørekort og flytning. Telefon 76 45 10 10, borgerservice@solby.dk.",
+        "FI": "Asiakaspalvelu neuvoo kaupungin palveluissa. Puhelin 013 267 7100, asiakaspalvelu@solby.fi.",
+        "SE": "Vad kan vi hjälpa dig med? Skola, bygglov och avfall. Telefon 0123-45 67 00, kontaktcenter@solby.se.",
+    }
+    heading = {"DK": "Borgerservice", "FI": "Asiakaspalvelu", "SE": "Kontaktcenter"}
+    for country, text in texts.items():
+        home = page(elements=(link(heading[country], "tjanst/"),))
+        svc = service_page(path="tjanst/", heading=heading[country], text=text)
+        assert verdicts(site(home, svc, country=country))["explains_help"] is Verdict.PASS, country
+
+
 def test_page_content_wrapped_in_article_is_not_news():
     # WordPress/Sitevision/Drupal: every page's own content sits in <article>. The section page's
     # link to the service page (two clicks deep) counts; its heading is no news heading.

@@ -156,7 +156,7 @@ class SiteCrawler:
             snap = await self._visit(page, navigator, step, home.final_url)
             if snap is not None:
                 pages.append(snap)
-                plan.opened(snap, step.depth)
+                plan.opened(snap, step)
         left = plan.unvisited()
         if left:
             self.flags.append(f"page_budget:{left}")
