@@ -485,6 +485,6 @@ def _calibration(target: Path, labels: Path | None, crit: Criteria, record: bool
 
 @app.command("version")
 def version_cmd() -> None:
-    """Print the tool and rubric versions."""
+    """Print the tool and rubric versions and the bundled rubric's sha256."""
     crit = _criteria(None)
-    sys.stdout.write(f"audit {__version__} (rubric {crit.rubric_version})\n")
+    sys.stdout.write(f"audit {__version__} (rubric {crit.rubric_version}, criteria.yaml sha256 {crit.digest[:12]})\n")

@@ -8,6 +8,7 @@ change the vocabulary or the rubric version. Every problem is collected and repo
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,7 @@ class Criteria:
     vocabulary: Vocabulary
     languages: dict[str, tuple[str, ...]]
     path: str = ""
+    digest: str = ""  # sha256 of the file's bytes: which exact rubric a result was judged by
 
     def for_country(self, country: str) -> Criteria:
         """The rubric as it applies to one country's sites: that country's vocabularies only."""
@@ -235,7 +237,7 @@ def load_criteria(path: Path) -> Criteria:
     criteria = _parse(name, data, problems)
     if problems or criteria is None:
         raise InputError(problems or [Problem(name, "empty file")])
-    return criteria
+    return dataclasses.replace(criteria, digest=hashlib.sha256(raw_bytes).hexdigest())
 
 
 def _parse(name: str, data: Any, problems: list[Problem]) -> Criteria | None:

@@ -225,11 +225,23 @@ class SiteSnapshot:
     user_agent: str = ""
     attempts: int = 1
     flags: tuple[str, ...] = ()
+    browser_version: str = ""  # the browser's own version ("Chromium 131.0.6778.85"), not the User-Agent's claim
     status: SiteStatus = SiteStatus.OK
 
     @property
     def homepage(self) -> PageSnapshot:
         return self.pages[0]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at a site's homepage: when, how many requests, and what came of it."""
+
+    started_at: str
+    finished_at: str
+    status: SiteStatus
+    requests: int = 1
+    reason: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -248,13 +260,20 @@ class CrawlFailure:
     screenshot: str = ""
     # The detail as a code, for every report language (``detail`` stays as the technical log line).
     reason: Reason | None = None
+    earlier: tuple[Attempt, ...] = ()  # tries before this one (the first crawl, when this is the re-check)
+
+    @property
+    def history(self) -> tuple[Attempt, ...]:
+        """Every try, oldest first, this one last."""
+        this = Attempt(self.started_at, self.finished_at, self.status, self.attempts, self.reason)
+        return (*self.earlier, this)
 
 
 @dataclass(frozen=True)
 class Evidence:
     """What a sceptical reader needs to check one verdict."""
 
-    url: str = ""
+    url: str = ""  # where the element leads (a link's target), or the page itself
     text: str = ""
     selector: str = ""
     region: str = ""
@@ -264,6 +283,8 @@ class Evidence:
     snippet: str = ""
     screenshot: str = ""
     note: Reason | None = None
+    page_url: str = ""  # the page the element is on
+    full_screenshot: str = ""  # that page, whole
     phone: Reason | None = None  # informational: the same entry on a 390x844 phone screen
 
 
@@ -337,6 +358,11 @@ class CriterionOutcome:
             return None
         return 1 if self.verdict is Verdict.PASS else 0
 
+    @property
+    def settled(self) -> bool:
+        """A final pass or fail: not awaiting a phone check, not needing review."""
+        return self.verdict in (Verdict.PASS, Verdict.FAIL) and not self.provisional
+
 
 @dataclass(frozen=True)
 class SiteResult:
@@ -352,6 +378,14 @@ class SiteResult:
     provisional: bool = False
     needs_review: bool = False
     awaiting_phone_check: bool = False
+    # While phone checks or reviews are pending: the lowest and highest score the site can still
+    # get, and the best and worst rank it can still reach (equal to score and rank once settled).
+    score_min: int | None = None
+    score_max: int | None = None
+    rank_best: int | None = None
+    rank_worst: int | None = None
+    crawled_at: str = ""  # when the crawl of the site began (ISO 8601, UTC)
+    attempts: tuple[Attempt, ...] = ()  # for a site not assessed: every try and its outcome
     homepage_url: str = ""
     final_url: str = ""
     screenshot: str = ""
@@ -363,6 +397,11 @@ class SiteResult:
 
     def outcome(self, criterion: str) -> CriterionOutcome | None:
         return next((o for o in self.outcomes if o.criterion == criterion), None)
+
+    @property
+    def settled(self) -> bool:
+        """Every verdict is final: no phone check pending, nothing to review."""
+        return self.assessed and all(o.settled for o in self.outcomes)
 
 
 # --- JSON round trip --------------------------------------------------------------------------
@@ -393,6 +432,7 @@ def _register(*classes: type) -> None:
 
 _register(
     Reason,
+    Attempt,
     Municipality,
     Box,
     Element,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -91,6 +92,7 @@ def run_meta(config: RunConfig, municipalities: list[Municipality]) -> dict[str,
     return {
         "tool_version": __version__,
         "rubric_version": criteria.rubric_version,
+        "criteria_sha256": criteria.digest,
         "started_at": _now(),
         "municipality_file": config.municipalities.name,
         "criteria_file": Path(criteria.path).name if criteria.path else "",
@@ -157,7 +159,11 @@ def score_run(
     ids = {m.id for m in load_municipalities_of_run(run_dir)}
     phone_rows = load_phone_checks(phone, ids) if phone else None
     override_rows = load_overrides(overrides, ids, criteria.ids) if overrides else None
-    extra = {"phone_check_file": phone.name if phone else None, "overrides_file": overrides.name if overrides else None}
+    extra = {
+        "phone_check_file": phone.name if phone else None,
+        "phone_checks_sha256": hashlib.sha256(phone.read_bytes()).hexdigest() if phone else None,
+        "overrides_file": overrides.name if overrides else None,
+    }
     return score(run_dir, criteria, phone_checks=phone_rows, overrides=override_rows, extra_run=extra)
 
 
@@ -245,12 +251,12 @@ def crawl(
     the results still come back here and are archived into ``run_dir``).
     """
     ledger = Ledger(run_dir)
-    failed: list[Municipality] = []
+    failed: list[CrawlFailure] = []
 
     def on_done(captured: Any) -> None:
         write_captured(run_dir, captured, ledger)
         if isinstance(captured.result, CrawlFailure) and captured.result.status in RECHECK:
-            failed.append(captured.result.municipality)
+            failed.append(captured.result)
         if progress:
             progress(captured.result)
 
@@ -258,6 +264,7 @@ def crawl(
         _run_engine(todo, criteria, options, on_done, engine, address, workers)
         if failed:
             _recheck(run_dir, failed, criteria, options, ledger, engine, address, workers)
+        write_json_atomic(run_dir / "run.json", {**read_json(run_dir / "run.json"), "finished_at": _now()})
     except (Interrupted, KeyboardInterrupt):
         total = len(read_json(run_dir / "municipalities.json"))
         raise Interrupted(len(ledger.done_ids()), total) from None
@@ -267,7 +274,7 @@ def crawl(
 
 def _recheck(
     run_dir: Path,
-    failed: list[Municipality],
+    failed: list[CrawlFailure],
     criteria: Criteria,
     options: Any,
     ledger: Ledger,
@@ -281,17 +288,22 @@ def _recheck(
     recorded separately in run.json so a published ranking can say which sites were re-checked.
     """
     outcome: dict[str, str] = {}
+    first = {f.municipality.id: f for f in failed}
 
     def on_done(captured: Any) -> None:
-        outcome[captured.result.municipality.id] = captured.result.status.value
-        if not isinstance(captured.result, CrawlFailure):
-            captured.result = replace(captured.result, flags=(*captured.result.flags, "rechecked"))
-            write_captured(run_dir, captured, ledger)
+        result = captured.result
+        outcome[result.municipality.id] = result.status.value
+        if isinstance(result, CrawlFailure):
+            # The failure stands, with the first try kept in its history (the report shows both).
+            captured.result = replace(result, earlier=first[result.municipality.id].history)
+        else:
+            captured.result = replace(result, flags=(*result.flags, "rechecked"))
+        write_captured(run_dir, captured, ledger)
 
-    _run_engine(failed, criteria, options, on_done, engine, address, workers)
+    _run_engine([f.municipality for f in failed], criteria, options, on_done, engine, address, workers)
     meta = read_json(run_dir / "run.json")
     checks = meta.get("recheck", [])
-    checks.append({"at": _now(), "sites": {m.id: outcome.get(m.id, "") for m in failed}})
+    checks.append({"at": _now(), "sites": {f.municipality.id: outcome.get(f.municipality.id, "") for f in failed}})
     write_json_atomic(run_dir / "run.json", {**meta, "recheck": checks})
 
 
@@ -365,7 +377,13 @@ def results_document(meta: dict[str, Any], results: list[SiteResult], criteria: 
     """The content of results.json."""
     return {
         "schema_version": RESULTS_SCHEMA_VERSION,
-        "run": {**meta, "rubric_version": criteria.rubric_version, "tool_version": __version__, "scored_at": _now()},
+        "run": {
+            **meta,
+            "rubric_version": criteria.rubric_version,
+            "criteria_sha256": criteria.digest,
+            "tool_version": __version__,
+            "scored_at": _now(),
+        },
         "criteria": [c.to_dict() for c in criteria.criteria],
         "results": [to_jsonable(r) for r in results],
     }
@@ -386,9 +404,16 @@ def score(
             f"{len(missing)} municipality(ies) were never crawled (first: {missing[0].id}); finish the run with --resume"
         )
     results = score_sites(sites, criteria, phone_checks=phone_checks, overrides=overrides)
-    document = results_document({**meta, **(extra_run or {})}, results, criteria)
+    document = results_document({**meta, **crawl_facts(sites), **(extra_run or {})}, results, criteria)
     write_json_atomic(run_dir / "results.json", document)
     return document
+
+
+def crawl_facts(sites: Sequence[SiteSnapshot | CrawlFailure]) -> dict[str, Any]:
+    """When the crawl ended (the last site's end) and which browser versions it used."""
+    ends = [s.finished_at for s in sites if s.finished_at]
+    versions = sorted({s.browser_version for s in sites if isinstance(s, SiteSnapshot) and s.browser_version})
+    return {"finished_at": max(ends) if ends else None, "chromium_version": "; ".join(versions)}
 
 
 def load_results(run_dir: Path) -> dict[str, Any]:

@@ -117,20 +117,43 @@ def score_site(
             )
         outcomes.append(_apply_override(outcome, (overrides or {}).get(c.id)))
     score = sum(c.weight for c, o in zip(criteria.criteria, outcomes, strict=True) if o.verdict is Verdict.PASS)
+    low, high = score_bounds(outcomes, criteria)
     home = site.homepage
     return SiteResult(
         municipality=site.municipality,
         status=SiteStatus.OK,
         outcomes=tuple(outcomes),
         score=score,
+        score_min=low,
+        score_max=high,
         provisional=any(o.provisional for o in outcomes),
         needs_review=any(o.verdict is Verdict.NEEDS_REVIEW for o in outcomes),
         awaiting_phone_check=any(o.provisional and o.criterion == PHONE_CRITERION for o in outcomes),
         homepage_url=site.municipality.url,
         final_url=home.final_url,
+        crawled_at=site.started_at,
         screenshot=home.screenshot,
         flags=site.flags + home.flags + (("consent_closed",) if home.consent and home.consent.closed else ()),
     )
+
+
+def score_bounds(outcomes: Sequence[CriterionOutcome], criteria: Criteria) -> tuple[int, int]:
+    """The lowest and highest score the outcomes can still give once every pending phone check
+    and review is settled. A pending verdict may become a pass; under an entry that needs review,
+    a dependant's pass may still become 0 (the dependency rule)."""
+    by_id = {o.criterion: o for o in outcomes}
+    unsure_parents = {p for p in criteria.dependencies if p in by_id and not by_id[p].settled}
+    under_unsure = {d for p in unsure_parents for d in criteria.dependencies[p]}
+    low = high = 0
+    for c in criteria.criteria:
+        o = by_id.get(c.id)
+        if o is None:
+            continue
+        if o.verdict is Verdict.PASS and o.settled and c.id not in under_unsure:
+            low += c.weight
+        if o.verdict is Verdict.PASS or not o.settled:
+            high += c.weight
+    return low, high
 
 
 def not_assessed(failure: CrawlFailure, criteria: Criteria) -> SiteResult:
@@ -149,22 +172,38 @@ def not_assessed(failure: CrawlFailure, criteria: Criteria) -> SiteResult:
         reason=why,
         homepage_url=failure.url or failure.municipality.url,
         final_url=failure.final_url,
+        crawled_at=failure.started_at,
+        attempts=failure.history,
     )
 
 
 def rank(results: Sequence[SiteResult]) -> list[SiteResult]:
-    """Assign competition ranks (1, 2, 2, 4) to assessed results; keep the input order."""
-    scores = sorted((r.score for r in results if r.assessed and r.score is not None), reverse=True)
+    """Assign competition ranks (1, 2, 2, 4) to assessed results, and the best and worst rank each
+    can still reach while verdicts are pending; keep the input order."""
+    scored = [r for r in results if r.assessed and r.score is not None]
     first_at: dict[int, int] = {}
-    for position, score in enumerate(scores, start=1):
+    for position, score in enumerate(sorted((r.score or 0 for r in scored), reverse=True), start=1):
         first_at.setdefault(score, position)
+    bounds = {id(r): _bounds(r) for r in scored}
     out = []
     for r in results:
-        if r.assessed and r.score is not None:
-            out.append(SiteResult(**{**r.__dict__, "rank": first_at[r.score]}))
-        else:
+        if id(r) not in bounds:
             out.append(r)
+            continue
+        low, high = bounds[id(r)]
+        # Best: this site at its highest, every other at its lowest; worst: the reverse.
+        best = 1 + sum(1 for o in scored if o is not r and bounds[id(o)][0] > high)
+        worst = 1 + sum(1 for o in scored if o is not r and bounds[id(o)][1] > low)
+        ranked = dataclasses.replace(r, rank=first_at[r.score or 0], rank_best=best, rank_worst=worst)
+        out.append(dataclasses.replace(ranked, score_min=low, score_max=high))
     return out
+
+
+def _bounds(result: SiteResult) -> tuple[int, int]:
+    score = result.score or 0
+    low = result.score_min if result.score_min is not None else score
+    high = result.score_max if result.score_max is not None else score
+    return low, high
 
 
 def ranked_order(results: Sequence[SiteResult]) -> list[SiteResult]:

@@ -331,6 +331,9 @@ def build_results() -> dict[str, Any]:
         "run": {
             "tool_version": "0.1.0",
             "rubric_version": "1.0",
+            "criteria_sha256": "c" * 64,
+            "run_id": "run-0001",
+            "chromium_version": "Chromium 131.0.6778.85",
             "started_at": "2025-03-01T08:00:00+00:00",
             "finished_at": "2025-03-01T09:12:30+00:00",
             "settings": {

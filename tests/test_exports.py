@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 from report_fixtures import FORMULA, build_results
 
+from audit.codebook import pandas_dtypes, tables
 from audit.exports import RESULT_COLUMNS, VERDICT_COLUMNS, result_rows, verdict_rows, write_exports
 
-CONTRACT = (
-    "id,name,status,entry_exists,on_front_page,easy_to_find,explains_help,responsible_person,score,rank,"
-    "country,region,url,final_url,detail,provisional,needs_review,awaiting_phone_check,rubric_version"
-)
-VERDICT_HEADER = (
-    "id,name,criterion,verdict,value,source,reason_code,reason,doubt,leaning,provisional,evidence_url,evidence_text,evidence_region,"
-    "evidence_depth,matched,snippet,phone_checked_on,override_who,override_when,override_why"
-)
+CONTRACT = "id,name,status,entry_exists,on_front_page,easy_to_find,explains_help,responsible_person,score,rank"
 CRITERIA = ("entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person")
 
 
@@ -51,22 +47,52 @@ def test_write_exports_returns_every_file(tmp_path: Path) -> None:
     paths = write_exports(tmp_path, build_results())
     assert [p.name for p in paths] == [
         "results.csv",
-        "verdicts.csv",
         "results.parquet",
+        "results.schema.json",
+        "verdicts.csv",
         "verdicts.parquet",
+        "verdicts.schema.json",
         "results.xlsx",
+        "CODEBOOK.md",
     ]
     assert all(p.is_file() and p.stat().st_size > 0 for p in paths)
 
 
-def test_results_header_starts_with_the_contract(exported: Path) -> None:
+def test_headers_are_the_codebook_and_start_with_the_contract(exported: Path) -> None:
     header = (exported / "results.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith(CONTRACT + ",")
-    rest = header[len(CONTRACT) + 1 :].split(",")
-    assert rest == [f"{c}_verdict" for c in CRITERIA]
-    assert ",".join(RESULT_COLUMNS) == header
+    assert header.split(",") == list(RESULT_COLUMNS) == list(tables()["results"].names)
+    assert header.split(",")[-5:] == [f"{c}_verdict" for c in CRITERIA]
     verdicts = (exported / "verdicts.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert verdicts == VERDICT_HEADER == ",".join(VERDICT_COLUMNS)
+    assert verdicts.split(",") == list(VERDICT_COLUMNS) == list(tables()["verdicts"].names)
+
+
+def test_the_codebook_and_schemas_describe_every_column(exported: Path) -> None:
+    book = (exported / "CODEBOOK.md").read_text(encoding="utf-8")
+    for name in ("results", "verdicts"):
+        header = (exported / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        schema = json.loads((exported / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert [f["name"] for f in schema["fields"]] == header
+        assert all(f["description"] for f in schema["fields"])
+        assert all(f"| `{column}` |" in book for column in header)
+    assert "| run_id | run-0001 |" in book
+
+
+def test_the_shipped_dtypes_keep_ids_as_text_and_integers_as_integers(exported: Path) -> None:
+    frame = pd.read_csv(exported / "results.csv", dtype=pandas_dtypes("results"), keep_default_na=False, na_values=[""])
+    assert frame["id"].iloc[0] == "0114" and frame["rubric_version"].iloc[0] == "1.0"
+    assert str(frame["score"].dtype) == "Int64" and frame["score"].iloc[0] == 5
+    assert frame.set_index("id").loc["0126", "score"] is pd.NA
+
+
+def test_workbook_and_parquet_carry_the_run_facts(exported: Path) -> None:
+    book = load_workbook(exported / "results.xlsx")
+    facts = {row[0].value: row[1].value for row in book["run"].iter_rows(min_row=2)}
+    assert facts["run_id"] == "run-0001" and facts["criteria_sha256"] == "c" * 64
+    assert book["results"].auto_filter.ref.startswith("A1:") and book["verdicts"].auto_filter.ref
+    metadata = pq.read_schema(exported / "results.parquet").metadata
+    assert metadata[b"audit.run_id"] == b"run-0001"
+    assert metadata[b"audit.criteria_sha256"] == b"c" * 64
 
 
 def test_not_assessed_rows_have_empty_scores(exported: Path) -> None:
@@ -80,18 +106,22 @@ def test_not_assessed_rows_have_empty_scores(exported: Path) -> None:
     assert frame.loc["0114", "score"] == "5" and frame.loc["0114", "rank"] == "1"
 
 
-def test_needs_review_exports_as_zero_with_its_verdict_word(exported: Path) -> None:
+def test_unsettled_verdicts_export_empty_with_their_verdict_word(exported: Path) -> None:
+    """A pending or needs-review 0 is not a known 0: the cell is empty and the verdict says why."""
     frame = _csv(exported / "results.csv").set_index("id")
-    assert frame.loc["0123", "explains_help"] == "0"
+    assert frame.loc["0123", "explains_help"] == ""
     assert frame.loc["0123", "explains_help_verdict"] == "needs_review"
-    assert frame.loc["0123", "needs_review"] == "1"
+    assert frame.loc["0123", "needs_review"] == "1" and frame.loc["0123", "settled"] == "0"
+    assert frame.loc["0120", "responsible_person"] == ""
+    assert frame.loc["0120", "responsible_person_verdict"] == "pending"
     assert frame.loc["0120", "provisional"] == "1" and frame.loc["0120", "awaiting_phone_check"] == "1"
+    assert frame.loc["0114", "responsible_person"] == "1" and frame.loc["0114", "settled"] == "1"
     assert frame.loc["0115", "rank"] == frame.loc["0117", "rank"] == "2"
 
 
 def test_verdict_rows_have_provenance(exported: Path) -> None:
     frame = _csv(exported / "verdicts.csv")
-    assert len(frame) == 9 * 5
+    assert len(frame.drop_duplicates(["id", "criterion"])) == 9 * 5
     vasby = frame[(frame["id"] == "0114") & (frame["criterion"] == "responsible_person")].iloc[0]
     assert vasby["source"] == "phone_check" and vasby["phone_checked_on"] == "2025-03-04"
     override = frame[(frame["id"] == "0117") & (frame["criterion"] == "easy_to_find")].iloc[0]
@@ -149,3 +179,60 @@ def test_rows_are_pure_and_typed() -> None:
     missing = next(r for r in result_rows(results) if r["id"] == "0126")
     assert missing["score"] is None and missing["entry_exists"] is None
     assert len(verdict_rows(results)) == 45
+
+
+def test_every_piece_of_evidence_gets_its_row_with_selector_box_and_page() -> None:
+    from audit.models import (
+        Box,
+        CriterionOutcome,
+        Evidence,
+        Municipality,
+        SiteResult,
+        SiteStatus,
+        Verdict,
+        reason,
+        to_jsonable,
+    )
+
+    first = Evidence(
+        url="https://x.example/kontaktcenter/",
+        text="Kontaktcenter",
+        selector="header a.contact",
+        region="header",
+        box=Box(1010.4, 12.6, 120, 24),
+        page_url="https://x.example/",
+        screenshot="snapshots/0001/page-0.png",
+        full_screenshot="snapshots/0001/page-0-full.png",
+        note=reason("note.on_homepage"),
+    )
+    second = Evidence(url="https://x.example/kontaktcenter/", text="Kontaktcenter", region="footer", depth=0)
+    outcome = CriterionOutcome("entry_exists", Verdict.PASS, reason("entry.on_homepage", terms="Kontaktcenter"))
+    outcome = CriterionOutcome(**{**outcome.__dict__, "evidence": (first, second)})
+    site = SiteResult(
+        Municipality("0001", "Solby", "SE", "Län", "https://x.example/"),
+        SiteStatus.OK,
+        outcomes=(outcome,),
+        score=1,
+        rank=1,
+        crawled_at="2026-11-01T08:00:00+00:00",
+    )
+    rows = [
+        r
+        for r in verdict_rows({"run": {"language": "en"}, "results": [to_jsonable(site)]})
+        if r["criterion"] == "entry_exists"
+    ]
+    assert [r["evidence_index"] for r in rows] == [1, 2]
+    assert (rows[0]["evidence_selector"], rows[0]["evidence_page"]) == ("header a.contact", "https://x.example/")
+    assert (rows[0]["evidence_x"], rows[0]["evidence_y"], rows[0]["evidence_width"]) == (1010, 13, 120)
+    assert rows[0]["full_screenshot"] == "snapshots/0001/page-0-full.png"
+    assert rows[0]["evidence_note_code"] == "note.on_homepage" and rows[0]["evidence_note"]
+    assert rows[1]["evidence_region"] == "footer" and rows[0]["crawled_at"] == "2026-11-01T08:00:00+00:00"
+    assert rows[0]["reason_code"] == "entry.on_homepage"
+
+
+def test_the_docs_codebook_is_the_one_the_code_writes() -> None:
+    """docs/CODEBOOK.md is regenerated with `python -m audit.codebook > docs/CODEBOOK.md`."""
+    from audit.codebook import markdown
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "CODEBOOK.md"
+    assert docs.read_text(encoding="utf-8") == markdown()

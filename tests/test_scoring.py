@@ -303,3 +303,37 @@ def test_score_is_the_sum_of_the_weights_of_passes(criteria: Criteria) -> None:
 
 def test_outcome_values() -> None:
     assert [CriterionOutcome("x", v, "").value for v in (P, F, R, Verdict.NOT_ASSESSED)] == [1, 0, 0, None]
+
+
+# --- what pending verdicts can still change -----------------------------------------------------
+
+
+def test_a_pending_phone_check_can_still_add_its_weight(criteria: Criteria) -> None:
+    result = score_site(_site(), _checks(P, P, P, P, F), criteria)
+    assert result.awaiting_phone_check and not result.settled
+    assert (result.score, result.score_min, result.score_max) == (4, 4, 5)
+
+
+def test_an_entry_under_review_can_still_take_its_dependants_down(criteria: Criteria) -> None:
+    # Entry needs review, its dependants pass: if the entry turns out to fail, they count 0.
+    result = score_site(_site(), _checks(R, P, P, F, P), criteria)
+    assert result.needs_review
+    assert (result.score, result.score_min, result.score_max) == (3, 1, 4)
+
+
+def test_settled_results_have_one_possible_score(criteria: Criteria) -> None:
+    result = score_site(_site(), _checks(P, P, F, F, P), criteria)
+    assert result.settled and result.score_min == result.score_max == result.score == 3
+
+
+def test_rank_range_covers_every_way_the_pending_verdicts_can_go(criteria: Criteria) -> None:
+    settled_5 = score_site(_site("a", "A"), _checks(P, P, P, P, P), criteria)
+    settled_4 = score_site(_site("b", "B"), _checks(P, P, P, F, P), criteria)
+    pending_4 = score_site(_site("c", "C"), _checks(P, P, P, P, F), criteria)  # can become 5
+    settled_3 = score_site(_site("d", "D"), _checks(P, P, F, F, P), criteria)
+    by_id = {r.municipality.id: r for r in rank([settled_5, settled_4, pending_4, settled_3])}
+    assert (by_id["c"].rank, by_id["c"].rank_best, by_id["c"].rank_worst) == (2, 1, 2)
+    # A settled site's place can move too, because of the others' pending verdicts.
+    assert (by_id["a"].rank, by_id["a"].rank_best, by_id["a"].rank_worst) == (1, 1, 1)
+    assert (by_id["b"].rank, by_id["b"].rank_best, by_id["b"].rank_worst) == (2, 2, 3)
+    assert (by_id["d"].rank, by_id["d"].rank_best, by_id["d"].rank_worst) == (4, 4, 4)

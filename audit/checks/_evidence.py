@@ -26,6 +26,8 @@ def page_evidence(
         snippet=snippet(body, around, criteria.settings.snippet_chars),
         screenshot=page.screenshot,
         note=note,
+        page_url=page.final_url,
+        full_screenshot=page.full_screenshot,
     )
 
 
@@ -60,4 +62,6 @@ def match_evidence(match: Match, criteria: Criteria, *, note: Reason | None = No
         else "",
         screenshot=match.page.screenshot,
         note=note or reason(f"note.found_as.{match.how.replace(' ', '_')}", where=place.nested()),
+        page_url=match.page.final_url,
+        full_screenshot=match.page.full_screenshot,
     )

@@ -56,8 +56,10 @@ class SiteCrawler:
         )
         self.recorder = Recorder(self.captured, f"snapshots/{muni.id}", self.criteria, options)
         self.flags: list[str] = []
+        self.browser_version = ""
 
     async def run(self, browser: Browser) -> Captured:
+        self.browser_version = f"{browser.browser_type.name.capitalize()} {browser.version}"
         width, height = self.criteria.settings.viewport
         context = await browser.new_context(
             viewport={"width": width, "height": height},
@@ -117,6 +119,7 @@ class SiteCrawler:
             started_at=self.started_at,
             finished_at=now(),
             user_agent=self.options.user_agent,
+            browser_version=self.browser_version,
             flags=(*self.flags, *self.recorder.flags),
         )
 
