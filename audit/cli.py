@@ -321,6 +321,27 @@ def report_cmd(run_dir: RunDirArg, lang: LangOpt = None, compare: CompareOpt = N
         err.print(f"report: {index}")
 
 
+@app.command("publish")
+def publish_cmd(
+    run_dir: RunDirArg,
+    out: Annotated[Path, typer.Option("--out", help="The folder to upload: new, empty, or published before.")],
+    with_pages: Annotated[
+        bool, typer.Option("--with-pages", help="Also copy the stored copies of the municipalities' pages.")
+    ] = False,
+    with_archive: Annotated[bool, typer.Option("--with-archive", help="Also copy the WARC archives.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Copy the public report, its data and screenshots into a clean, world-readable folder.
+
+    Usage: audit publish reports/2026-11 --out site/2026-11
+    """
+    from audit.publish import publish
+
+    done = publish(run_dir, out, with_pages=with_pages, with_archive=with_archive)
+    if not quiet:
+        err.print(f"published {len(done.files)} file(s) to {done.folder}")
+
+
 @app.command("call-list")
 def call_list_cmd(
     run_dir: RunDirArg,

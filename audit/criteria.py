@@ -103,6 +103,8 @@ class Vocabulary:
     consent_marker: tuple[str, ...]
     consent_least: tuple[tuple[str, ...], ...]
     consent_accept: tuple[str, ...]
+    # The service's names per language as criteria.yaml writes them (for the report's method page).
+    service_names: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict, compare=False)
     # Merged term lists by kind, filled on first use (checks ask for them thousands of times).
     _merged: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
@@ -438,7 +440,14 @@ def _parse_vocabulary(name: str, raw: Any, problems: list[Problem]) -> Vocabular
     lists: dict[str, Any] = {
         key: _word_list(name, f"vocabulary.{key}", raw.get(key), problems) for key in _SINGLE_LISTS
     }
+    entry = raw.get("service_entry")
+    names = (
+        {str(k): tuple(str(w) for w in v) for k, v in entry.items() if isinstance(v, list)}
+        if isinstance(entry, dict)
+        else {}
+    )
     return Vocabulary(
+        service_names=names,
         per_language=_per_language(name, raw, problems),
         channels=_channels(name, raw.get("channels"), problems),
         **lists,

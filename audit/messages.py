@@ -104,3 +104,8 @@ def render(item: Reason | dict[str, Any] | str | None, lang: str = "en") -> str:
 
 def word(key: str, lang: str = "en") -> str:
     return messages().word(key, lang)
+
+
+def known(code: str) -> bool:
+    """Whether ``code`` has templates (optional messages, such as advice for one obstacle)."""
+    return code in messages().reasons

@@ -234,6 +234,17 @@ class SiteSnapshot:
 
 
 @dataclass(frozen=True)
+class Visit:
+    """A page the crawler opened: where, what it was called, and the link that led there."""
+
+    url: str
+    title: str
+    depth: int
+    via_text: str = ""
+    status: int = 200
+
+
+@dataclass(frozen=True)
 class Attempt:
     """One try at a site's homepage: when, how many requests, and what came of it."""
 
@@ -386,6 +397,7 @@ class SiteResult:
     rank_worst: int | None = None
     crawled_at: str = ""  # when the crawl of the site began (ISO 8601, UTC)
     attempts: tuple[Attempt, ...] = ()  # for a site not assessed: every try and its outcome
+    visited: tuple[Visit, ...] = ()  # the pages the crawler opened, homepage first
     homepage_url: str = ""
     final_url: str = ""
     screenshot: str = ""
@@ -433,6 +445,7 @@ def _register(*classes: type) -> None:
 _register(
     Reason,
     Attempt,
+    Visit,
     Municipality,
     Box,
     Element,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -373,6 +374,15 @@ def _not_own_site(site: SiteSnapshot, why: Reason) -> CrawlFailure:
     )
 
 
+def calibration_record() -> list[dict[str, Any]]:
+    """The checks' pre-tuning agreement per blind batch (calibration_record.yaml)."""
+    import yaml
+
+    text = resources.files("audit").joinpath("calibration_record.yaml").read_text(encoding="utf-8")
+    batches = yaml.safe_load(text)["batches"]
+    return [dict(b) for b in batches]
+
+
 def results_document(meta: dict[str, Any], results: list[SiteResult], criteria: Criteria) -> dict[str, Any]:
     """The content of results.json."""
     return {
@@ -385,6 +395,8 @@ def results_document(meta: dict[str, Any], results: list[SiteResult], criteria: 
             "scored_at": _now(),
         },
         "criteria": [c.to_dict() for c in criteria.criteria],
+        "service_names": {k: list(v) for k, v in criteria.vocabulary.service_names.items()},
+        "calibration": calibration_record(),
         "results": [to_jsonable(r) for r in results],
     }
 

@@ -27,6 +27,7 @@ from audit.models import (
     SiteStatus,
     Source,
     Verdict,
+    Visit,
     reason,
 )
 
@@ -99,23 +100,7 @@ def score_site(
     overrides: Mapping[str, Override] | None = None,
 ) -> SiteResult:
     """One assessed site's outcomes and score (rank is set by :func:`rank`)."""
-    checks = _apply_dependencies(checks, criteria, overrides or {})
-    outcomes = []
-    for c in criteria.criteria:
-        result = checks[c.id]
-        if c.id == PHONE_CRITERION:
-            outcome = _merge_phone(result, phone)
-        else:
-            outcome = CriterionOutcome(
-                c.id,
-                result.verdict,
-                result.reason,
-                evidence=result.evidence,
-                automatic_verdict=result.verdict,
-                leaning=result.leaning,
-                doubt=result.doubt,
-            )
-        outcomes.append(_apply_override(outcome, (overrides or {}).get(c.id)))
+    outcomes = _outcomes(checks, criteria, phone, overrides or {})
     score = sum(c.weight for c, o in zip(criteria.criteria, outcomes, strict=True) if o.verdict is Verdict.PASS)
     low, high = score_bounds(outcomes, criteria)
     home = site.homepage
@@ -132,9 +117,34 @@ def score_site(
         homepage_url=site.municipality.url,
         final_url=home.final_url,
         crawled_at=site.started_at,
+        visited=tuple(Visit(p.final_url, p.title, p.depth, p.via_text, p.status) for p in site.pages),
         screenshot=home.screenshot,
         flags=site.flags + home.flags + (("consent_closed",) if home.consent and home.consent.closed else ()),
     )
+
+
+def _outcomes(
+    checks: dict[str, CheckResult], criteria: Criteria, phone: PhoneCheck | None, overrides: Mapping[str, Override]
+) -> list[CriterionOutcome]:
+    """The final outcome per criterion: dependencies, then the phone check, then overrides."""
+    checks = _apply_dependencies(checks, criteria, overrides)
+    outcomes = []
+    for c in criteria.criteria:
+        result = checks[c.id]
+        if c.id == PHONE_CRITERION:
+            outcome = _merge_phone(result, phone)
+        else:
+            outcome = CriterionOutcome(
+                c.id,
+                result.verdict,
+                result.reason,
+                evidence=result.evidence,
+                automatic_verdict=result.verdict,
+                leaning=result.leaning,
+                doubt=result.doubt,
+            )
+        outcomes.append(_apply_override(outcome, overrides.get(c.id)))
+    return outcomes
 
 
 def score_bounds(outcomes: Sequence[CriterionOutcome], criteria: Criteria) -> tuple[int, int]:

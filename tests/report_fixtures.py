@@ -10,6 +10,7 @@ formulas. :func:`write_screenshots` writes a plain 1366x768 PNG for the screensh
 from __future__ import annotations
 
 import copy
+import dataclasses
 import struct
 import zlib
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from audit.models import (
+    Attempt,
     Box,
     CriterionOutcome,
     Evidence,
@@ -30,6 +32,7 @@ from audit.models import (
     Verdict,
     to_jsonable,
 )
+from audit.pipeline import calibration_record
 
 CRITERIA_FILE = Path(__file__).resolve().parents[1] / "criteria.yaml"
 CRITERIA = ("entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person")
@@ -59,8 +62,10 @@ def _muni(mid: str, name: str, region: str, host: str, phone: str = "") -> Munic
 
 def _entry(host: str, text: str, mid: str, box: Box | None = HEADER_BOX) -> Evidence:
     return Evidence(
-        url=f"https://www.{host}.se/",
+        url=f"https://www.{host}.se/kontaktcenter",
+        page_url=f"https://www.{host}.se/",
         text=text,
+        selector="header nav a.kontaktcenter",
         region="header" if box else "footer",
         box=box,
         depth=0,
@@ -310,7 +315,26 @@ def _formula() -> SiteResult:
 def _failed(mid: str, name: str, status: SiteStatus, detail: str) -> SiteResult:
     m = _muni(mid, name, "Stockholms län", name.lower())
     outcomes = tuple(CriterionOutcome(c, NA, "Not assessed.") for c in CRITERIA)
-    return SiteResult(m, status, detail=detail, outcomes=outcomes, homepage_url=m.url)
+    tries = (
+        Attempt("2025-03-01T08:10:00+00:00", "2025-03-01T08:10:31+00:00", status, 2),
+        Attempt("2025-03-01T09:05:00+00:00", "2025-03-01T09:05:30+00:00", status, 1),
+    )
+    return SiteResult(m, status, detail=detail, outcomes=outcomes, homepage_url=m.url, attempts=tries)
+
+
+def _ranked_with_ranges(sites: list[SiteResult]) -> list[SiteResult]:
+    """Score bounds and rank ranges as scoring computes them (the fixture's ranks are the same)."""
+    from audit.criteria import default_criteria_path, load_criteria
+    from audit.scoring import rank, score_bounds
+
+    criteria = load_criteria(default_criteria_path())
+    bounded = []
+    for site in sites:
+        if site.assessed:
+            low, high = score_bounds(site.outcomes, criteria)
+            site = dataclasses.replace(site, score_min=low, score_max=high)
+        bounded.append(site)
+    return rank(bounded)
 
 
 def build_results() -> dict[str, Any]:
@@ -326,6 +350,7 @@ def build_results() -> dict[str, Any]:
         _failed("0127", "Botkyrka", SiteStatus.BLOCKED, f"Bot challenge page: {SCRIPT_TITLE}"),
         _failed("0128", "Salem", SiteStatus.TIMEOUT, "No response within 30 s. " + LONG),
     ]
+    sites = _ranked_with_ranges(sites)
     return {
         "schema_version": 1,
         "run": {
@@ -348,6 +373,8 @@ def build_results() -> dict[str, Any]:
             "language": "sv",
         },
         "criteria": _criteria(),
+        "service_names": _service_names(),
+        "calibration": calibration_record(),
         "results": [to_jsonable(s) for s in sites],
     }
 
@@ -396,3 +423,10 @@ def _png(width: int, height: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def _service_names() -> dict[str, list[str]]:
+    from audit.criteria import default_criteria_path, load_criteria
+
+    names = load_criteria(default_criteria_path()).vocabulary.service_names
+    return {k: list(v) for k, v in names.items()}

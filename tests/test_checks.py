@@ -561,6 +561,17 @@ def test_what_covers_an_entry_is_named():
     assert "Prenumerera på vårt nyhetsbrev" in render(result.reason) and "div#nyhetsbrev" in render(result.reason, "sv")
 
 
+def test_a_pop_up_behind_its_backdrop_is_named_by_its_dialog():
+    entry = link("Kontaktcenter", "kontaktcenter/", y=300, covered=True)
+    entry = Element(**{**entry.__dict__, "covered_by": "overlay:0"})
+    backdrop = Overlay("div#nl-back", "", Box(0, 0, 1366, 768))
+    dialog = Overlay("div#nl", "Få nyheter i innboksen", Box(363, 193, 640, 381))
+    home = PageSnapshot(**{**page(elements=(entry,)).__dict__, "overlays": (backdrop, dialog)})
+    svc = page("kontaktcenter/", depth=1, title="Kontaktcenter", headings=("Kontaktcenter",), via_text="Kontaktcenter")
+    text = render(run_checks(site(home, svc), CRITERIA)["easy_to_find"].reason)
+    assert "Få nyheter i innboksen" in text and "div#nl-back" in text
+
+
 def test_a_cookie_banner_left_open_over_the_entry_needs_review():
     entry = link("Kontaktcenter", "kontaktcenter/", y=300, covered=True)
     home = page(elements=(entry,))
@@ -614,3 +625,22 @@ def test_a_mention_on_another_desks_page_is_that_desk():
     )
     result = run_checks(site(home, desk, country="NO"), CRITERIA)["entry_exists"]
     assert result.verdict is Verdict.FAIL, result.reason
+
+
+def test_a_contact_link_to_a_switchboard_page_is_shown_with_the_page_it_led_to():
+    home = page(elements=(link("Kontakt", "kontakt/"),))
+    switchboard = page(
+        "kontakt/",
+        depth=1,
+        title="Kontakt - Solby kommun",
+        headings=("Kontakt",),
+        via_text="Kontakt",
+        parent=BASE,
+        text="Växel 0123-45 67 00. Organisationsnummer 212000-0000.",
+    )
+    result = run_checks(site(home, switchboard), CRITERIA)["on_front_page"]
+    assert result.verdict is Verdict.FAIL
+    [ev] = result.evidence
+    assert ev.page_url == BASE and ev.url == BASE + "kontakt/"
+    note = render(ev.note, "en")
+    assert '"Kontakt"' in note and BASE + "kontakt/" in note and "Kontakt - Solby kommun" in note

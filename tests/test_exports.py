@@ -129,7 +129,8 @@ def test_verdict_rows_have_provenance(exported: Path) -> None:
     assert override["override_when"] == "2025-03-06" and "sticky banner" in override["override_why"]
     entry = frame[(frame["id"] == "0114") & (frame["criterion"] == "on_front_page")].iloc[0]
     assert entry["evidence_region"] == "header" and entry["evidence_depth"] == "0"
-    assert entry["matched"] == "kontaktcenter" and entry["evidence_url"] == "https://www.upplandsvasby.se/"
+    assert entry["matched"] == "kontaktcenter" and entry["evidence_url"] == "https://www.upplandsvasby.se/kontaktcenter"
+    assert entry["evidence_page"] == "https://www.upplandsvasby.se/"
     missing = frame[(frame["id"] == "0126")]
     assert set(missing["verdict"]) == {"not_assessed"} and set(missing["value"]) == {""}
 

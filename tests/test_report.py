@@ -20,6 +20,7 @@ from report_fixtures import (
 )
 
 from audit.errors import AuditError, InputError
+from audit.exports import write_exports
 from audit.report import render_report, safe_href
 from audit.report.i18n import LANGUAGES, check_strings, load_strings
 from audit.report.safety import asset_href, clean_text, is_safe_id
@@ -68,8 +69,11 @@ def _names(rows: list[Tag]) -> list[str]:
 def test_ranked_table_is_in_rank_order_with_shared_ranks(tmp_path: Path, results: dict[str, Any]) -> None:
     soup = _soup(_render(tmp_path, results, lang="en"))
     rows = _ranking_rows(soup)
-    ranks = [row.select_one("td.rank").get_text(strip=True) for row in rows]  # type: ignore[union-attr]
+    ranks = [row.select_one("td.rank").contents[0].get_text(strip=True) for row in rows]  # type: ignore[union-attr]
     assert ranks == ["1", "=2", "=2", "4", "5", "6"]
+    # While a phone check or a review is pending, the ranks a municipality can still reach.
+    ranges = [r.select_one(".rank-range") for r in rows]
+    assert [x.get_text(strip=True) if x else "" for x in ranges] == ["", "", "", "may end 2–4", "may end 4–5", ""]
     names = _names(rows)
     assert names[:4] == ["Upplands Väsby", "Vallentuna", "Österåker", "Värmdö"]
     scores = [row.select_one(".score-value").get_text(strip=True) for row in rows]  # type: ignore[union-attr]
@@ -127,8 +131,10 @@ def test_provisional_and_needs_review_are_flagged(tmp_path: Path, results: dict[
 
 
 def test_call_list_has_awaiting_municipalities_with_switchboard(tmp_path: Path, results: dict[str, Any]) -> None:
-    soup = _soup(_render(tmp_path, results, lang="en"))
-    rows = soup.select("#call-list-table tbody tr")
+    index = _soup(_render(tmp_path, results, lang="en"))
+    # The call list is for the research team: its own page, out of the public menu and overview.
+    assert not index.select("#call-list-table") and not index.select('a[href*="calls"]')
+    rows = _soup(tmp_path / "calls.html").select("#call-list-table tbody tr")
     assert len(rows) == 1
     assert "Värmdö" in rows[0].get_text() and "08-570 470 00" in rows[0].get_text()
 
@@ -264,7 +270,13 @@ def test_method_page_comes_from_criteria_and_run_metadata(tmp_path: Path, result
         assert criterion["question"]["en"] in text
         assert criterion["passes_when"]["en"] in text
     assert "Checklist version 1.0" in text and "Tool version 0.1.0" in text
-    assert "2025-03-01 08:00 UTC" in text and "concurrency 4" in text and "[1366, 768]" in text
+    assert "2025-03-01 08:00 UTC" in text and "2025-03-01 09:12 UTC" in text
+    assert "c" * 64 in text and "Chromium 131.0.6778.85" in text and "run-0001" in text
+    assert "Accessibility engine (axe-core) not used in this run" in text
+    assert "1366 × 768" in text and "Each page had 15 s" in text
+    # The words behind "or similar", as the rubric writes them, and how to object.
+    assert "kundtjänst" in text and "Comments and objections" in text
+    assert "/tmp" not in text and "/home" not in text
 
 
 def test_output_is_deterministic(tmp_path: Path, results: dict[str, Any]) -> None:
@@ -406,3 +418,71 @@ def test_clean_text_and_ids_and_assets() -> None:
         "",
     ):
         assert asset_href(bad) is None, bad
+
+
+# --- publication: fairness, the press, the web editor ---------------------------------------------
+
+
+def test_a_preliminary_report_says_so_and_averages_only_settled_results(
+    tmp_path: Path, results: dict[str, Any]
+) -> None:
+    soup = _soup(_render(tmp_path, results, lang="en"))
+    banner = soup.select_one("#preliminary")
+    assert banner is not None and "Preliminary results" in banner.get_text()
+    assert "2 of 6 results are not final" in banner.get_text()
+    figures = {
+        dt.get_text(strip=True): dd.get_text(strip=True)
+        for dt, dd in zip(soup.select(".figures dt"), soup.select(".figures dd"), strict=True)
+    }
+    # Settled: 5, 4, 4, 0 -> 3.25; the pending 3 and 2 are left out until decided.
+    assert figures["Average score"] == "3.2" and figures["All 5 criteria met"] == "1"
+    assert "settled results only (4 of 6 municipalities)" in soup.get_text()
+
+
+def test_a_settled_report_has_no_preliminary_banner(tmp_path: Path, results: dict[str, Any]) -> None:
+    settled = [e for e in results["results"] if e["municipality"]["id"] not in ("0120", "0123")]
+    soup = _soup(_render(tmp_path, {**results, "results": settled}, lang="en"))
+    assert soup.select_one("#preliminary") is None and ".rank-range" not in str(soup.select(".ranking"))
+
+
+def test_regional_averages_of_fewer_than_three_are_marked(tmp_path: Path, results: dict[str, Any]) -> None:
+    text = _soup(_render(tmp_path, results, lang="en")).get_text(" ", strip=True)
+    assert "too few to compare" in text
+
+
+def test_title_names_the_publisher_and_date_and_a_press_summary_is_ready(
+    tmp_path: Path, results: dict[str, Any]
+) -> None:
+    results["run"]["publisher"] = "Konsumentrådet"
+    write_exports(tmp_path, results)
+    soup = _soup(_render(tmp_path, results, lang="en"))
+    assert "Konsumentrådet" in soup.title.get_text() and "2025-03-01" in soup.title.get_text()  # type: ignore[union-attr]
+    summary = soup.select_one("#summary").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert "Highest score: Upplands Väsby (5 of 5)." in summary
+    assert "6 of 9 municipalities were assessed" in summary and "Preliminary: 2 results" in summary
+    downloads = [a["href"] for a in soup.select("#downloads a")]
+    assert "results.csv" in downloads and "CODEBOOK.md" in downloads
+
+
+def test_a_not_assessed_page_shows_every_attempt_with_times(tmp_path: Path, results: dict[str, Any]) -> None:
+    _render(tmp_path, results, lang="en")
+    rows = _soup(tmp_path / "municipalities" / "0127.html").select("#attempts-table tbody tr")
+    assert len(rows) == 2
+    assert "2025-03-01 08:10 UTC" in rows[0].get_text() and "2025-03-01 09:05 UTC" in rows[1].get_text()
+
+
+def test_evidence_names_the_page_selector_and_position_in_words(tmp_path: Path, results: dict[str, Any]) -> None:
+    _render(tmp_path, results, lang="en")
+    text = _soup(tmp_path / "municipalities" / "0114.html").get_text(" ", strip=True)
+    assert "Element (CSS selector) header nav a.kontaktcenter" in text
+    assert "Found on the page https://www.upplandsvasby.se/" in text
+    assert "in the first screen" in text or "below the first screen" in text
+
+
+def test_no_evidence_claims_a_box_the_screenshot_does_not_show(tmp_path: Path, results: dict[str, Any]) -> None:
+    _render(tmp_path, results, lang="en")
+    for page in sorted((tmp_path / "municipalities").glob("*.html")):
+        soup = _soup(page)
+        drawn = len(soup.select(".box-list li"))
+        claimed = {n.get_text() for n in soup.select(".box-note")}
+        assert drawn or not claimed, page.name

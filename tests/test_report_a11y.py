@@ -40,7 +40,8 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(demo_run: Path) -> Iterator[Any]:
+    # The demo is crawled (by asyncio) before this module's synchronous browser starts its loop.
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     # Chromium's sandbox cannot run as root (as in CI containers); elsewhere keep it on.
     args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
@@ -151,3 +152,35 @@ def test_the_demo_report_itself_passes_axe(browser: Any, demo_run: Path, page: s
         assert violations == [], [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
     finally:
         context.close()
+
+
+A4_PRINTABLE_PX = round((210 - 2 * 12) / 25.4 * 96)  # A4 portrait less 12 mm margins, in CSS pixels
+
+
+def test_the_print_view_fits_the_ranking_on_a4(browser: Any, run_dir: Path) -> None:
+    tab = _open(browser, run_dir, "index", (A4_PRINTABLE_PX, 1000))
+    try:
+        tab.emulate_media(media="print")
+        table = tab.evaluate(
+            "(() => { const t = document.querySelector('#ranking-table'); "
+            "return [t.getBoundingClientRect().right, t.scrollWidth]; })()"
+        )
+        assert table[0] <= A4_PRINTABLE_PX + 1 and table[1] <= A4_PRINTABLE_PX + 1, table
+        assert tab.evaluate("document.scrollingElement.scrollWidth") <= A4_PRINTABLE_PX + 1
+        assert not tab.locator(".site-nav").is_visible() and not tab.locator("#filters").is_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.pdf(path=str(SCREENSHOTS.parent / "report-a4.pdf"), format="A4")
+    finally:
+        tab.context.close()
+
+
+def test_the_preliminary_banner_is_in_the_first_screen(browser: Any, run_dir: Path) -> None:
+    tab = _open(browser, run_dir, "index", SIZES["desktop"])
+    try:
+        banner = tab.locator("#preliminary")
+        assert banner.is_visible()
+        box = banner.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= SIZES["desktop"][1]
+        assert "Preliminära resultat" in banner.inner_text()
+    finally:
+        tab.context.close()

@@ -40,6 +40,8 @@ def _used_codes() -> set[str]:
     used = _literal_codes() | {"doubt", "text"}
     for family, values in _DYNAMIC.items():
         used |= {family + v.replace(" ", "_") for v in values}
+    # The report gives the advice for the very obstacle that failed easy_to_find.
+    used |= {f"advice.{c}" for c in used if c.startswith("obstacle.")}
     return {c for c in used if not c.endswith(".")}
 
 

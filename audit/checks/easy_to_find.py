@@ -16,7 +16,9 @@ def covering(el: Element, page: PageSnapshot | None) -> Reason:
         index = int(el.covered_by.split(":", 1)[1])
         if index < len(page.overlays):
             o = page.overlays[index]
-            return reason("obstacle.covered_by_popup", text=o.text[:80], selector=o.selector)
+            # A pop-up's backdrop has no words; the dialog over it names the pop-up.
+            text = o.text or next((other.text for other in page.overlays if other.text), "")
+            return reason("obstacle.covered_by_popup", text=text[:80], selector=o.selector)
     if el.covered_by:
         return reason("obstacle.covered_by_element", selector=el.covered_by)
     return reason("obstacle.covered")

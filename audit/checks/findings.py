@@ -39,6 +39,8 @@ class Findings:
     deeper: list[Match] = field(default_factory=list)  # links naming the service on depth-1 pages
     mentions: list[Match] = field(default_factory=list)  # text naming the service on pages <= 2 deep
     rejected: list[tuple[Match, Reason]] = field(default_factory=list)  # decoys, with the reason
+    # homepage contact links that were followed to a page that does not present the service
+    dead_ends: list[Match] = field(default_factory=list)
 
     @property
     def front_page(self) -> list[Match]:
@@ -146,6 +148,23 @@ def _brand_terms(el: Element, target: PageSnapshot, vocab: Vocabulary) -> tuple[
     return presents_as_service(el.text or el.name, target, vocab)
 
 
+def _contact_link(
+    el: Element,
+    home: PageSnapshot,
+    label: str,
+    vocab: Vocabulary,
+    target: PageSnapshot | None,
+    by_url: dict[str, PageSnapshot],
+    found: Findings,
+) -> None:
+    """A contact link leads to the service page (a route) or, once followed, somewhere else."""
+    contact = find_terms(label, vocab.terms("contact_link"), whole_word=True)
+    if target is not None and contact:
+        found.contact_routes.append(Match(home, el, contact, "contact link", target))
+    elif contact and el.href and normalise_url(el.href) in by_url:
+        found.dead_ends.append(Match(home, el, contact, "contact link", by_url[normalise_url(el.href)]))
+
+
 def _classify_home_element(
     el: Element,
     home: PageSnapshot,
@@ -173,10 +192,7 @@ def _classify_home_element(
         if target is not None and brand:
             found.entries.append(Match(home, el, brand, "brand", target))
             return
-        if target is not None and find_terms(label, vocab.terms("contact_link"), whole_word=True):
-            found.contact_routes.append(
-                Match(home, el, find_terms(label, vocab.terms("contact_link"), whole_word=True), "contact link", target)
-            )
+        _contact_link(el, home, label, vocab, target, by_url, found)
         return
     if el.kind == "block":
         terms = _service_terms(el.text, vocab)

@@ -62,6 +62,7 @@ class RankedRow:
     cells: tuple[Cell, ...]
     page: str | None
     change: ChangeView | None
+    rank_range: str = ""  # "may end 1–9" while verdicts are pending
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ class Overview:
     calls: tuple[OtherRow, ...]
     compared_with: str
     max_score: int
+    preliminary: str
+    byline: str
+    averages_note: str
+    summary: tuple[str, ...]
 
 
 def _ranked(run: Run) -> list[SiteResult]:
@@ -122,10 +127,11 @@ def build_overview(
     labels = rank_labels(run.sites)
     rows = tuple(_row(s, run, t, labels, pages, changes) for s in ranked)
     scores = [s.score or 0 for s in ranked]
+    settled = [s.score or 0 for s in ranked if s.settled]
     return Overview(
-        lead=_lead(run, t, scores),
+        lead=_lead(run, t, scores, settled),
         notes=_notes(ranked, t),
-        figures=_figures(run, t, scores),
+        figures=_figures(run, t, scores, settled),
         charts=(
             _histogram(t, scores, run.max_score),
             _pass_rates(run, t, ranked),
@@ -139,7 +145,51 @@ def build_overview(
         calls=tuple(_other(s, t, pages) for s in ranked if s.awaiting_phone_check),
         compared_with=_compared_with(t, changes, previous_finished),
         max_score=run.max_score,
+        preliminary=_preliminary(ranked, t),
+        byline=byline(run, t),
+        averages_note=t("averages_note", settled=len(settled), assessed=len(scores))
+        if len(settled) < len(scores)
+        else "",
+        summary=press_summary(run, t, ranked, settled),
     )
+
+
+def _preliminary(ranked: Sequence[SiteResult], t: Strings) -> str:
+    pending = sum(1 for s in ranked if not s.settled)
+    return t("preliminary_text", pending=pending, assessed=len(ranked)) if pending else ""
+
+
+def byline(run: Run, t: Strings) -> str:
+    """Who publishes the report and when its data were collected."""
+    date = format_time(run.meta.get("finished_at")) or format_time(run.meta.get("started_at")) or t("none")
+    publisher = clean_text(run.meta.get("publisher"), 200)
+    return t("byline_publisher", publisher=publisher, date=date) if publisher else t("byline", date=date)
+
+
+def press_summary(run: Run, t: Strings, ranked: Sequence[SiteResult], settled: Sequence[int]) -> tuple[str, ...]:
+    """A few sentences to paste into a press release: top, bottom, national figures, method."""
+    if not ranked:
+        return (t("summary_method"),)
+    top, bottom = max(s.score or 0 for s in ranked), min(s.score or 0 for s in ranked)
+    mean_text = t.number(mean(settled)) if settled else "\u2013"
+    full = sum(1 for s in ranked if s.settled and s.score == run.max_score)
+    lines = [
+        t("summary_top", names=_names(ranked, top, t), score=top, max=run.max_score),
+        t("summary_bottom", names=_names(ranked, bottom, t), score=bottom, max=run.max_score),
+        t("summary_national", assessed=len(ranked), total=len(run.sites), mean=mean_text, max=run.max_score, full=full),
+        t("summary_method"),
+    ]
+    pending = sum(1 for s in ranked if not s.settled)
+    return tuple(lines + ([t("summary_preliminary", pending=pending)] if pending else []))
+
+
+_NAMES_SHOWN = 5
+
+
+def _names(ranked: Sequence[SiteResult], score: int, t: Strings) -> str:
+    names = [site_name(s) for s in ranked if (s.score or 0) == score]
+    shown = ", ".join(names[:_NAMES_SHOWN])
+    return shown if len(names) <= _NAMES_SHOWN else t("summary_more", names=shown, more=len(names) - _NAMES_SHOWN)
 
 
 def mark_for_key(key: str, t: Strings) -> Mark:
@@ -170,6 +220,9 @@ def _row(
         cells=tuple(Cell(c.id, mark_for(site.outcome(c.id), t)) for c in run.criteria),
         page=pages.get(mid),
         change=change_view(change, run.criteria, t) if change is not None else None,
+        rank_range=t("rank_range_short", best=site.rank_best, worst=site.rank_worst)
+        if site.rank_best is not None and site.rank_worst not in (None, site.rank_best)
+        else "",
     )
 
 
@@ -194,8 +247,8 @@ def _compared_with(t: Strings, changes: object, finished: object) -> str:
     return t("compared_with", date=format_time(finished) or t("none"))
 
 
-def _lead(run: Run, t: Strings, scores: Sequence[int]) -> str:
-    average = t.number(mean(scores)) if scores else "\u2013"
+def _lead(run: Run, t: Strings, scores: Sequence[int], settled: Sequence[int]) -> str:
+    average = t.number(mean(settled)) if settled else "\u2013"
     return t(
         "index_lead",
         assessed=len(scores),
@@ -213,13 +266,13 @@ def _notes(ranked: Sequence[SiteResult], t: Strings) -> tuple[str, ...]:
     return tuple(notes + ([t.plural("note_review", review)] if review else []))
 
 
-def _figures(run: Run, t: Strings, scores: Sequence[int]) -> tuple[tuple[str, str], ...]:
-    full = sum(1 for s in scores if s == run.max_score)
+def _figures(run: Run, t: Strings, scores: Sequence[int], settled: Sequence[int]) -> tuple[tuple[str, str], ...]:
+    full = sum(1 for s in settled if s == run.max_score)
     return (
         (t("fig_assessed"), str(len(scores))),
         (t("fig_not_assessed"), str(len(run.sites) - len(scores))),
-        (t("fig_mean"), t.number(mean(scores)) if scores else "\u2013"),
-        (t("fig_full"), str(full)),
+        (t("fig_mean"), t.number(mean(settled)) if settled else "\u2013"),
+        (t("fig_full", max=run.max_score), str(full)),
         (t("fig_provisional"), str(sum(1 for s in run.sites if s.assessed and s.provisional))),
         (t("fig_review"), str(sum(1 for s in run.sites if s.assessed and s.needs_review))),
     )
@@ -236,17 +289,20 @@ def _histogram(t: Strings, scores: Sequence[int], max_score: int) -> Chart:
 
 
 def _pass_rates(run: Run, t: Strings, ranked: Sequence[SiteResult]) -> Chart:
-    total = len(ranked)
     bars, rows = [], []
     for c in run.criteria:
-        passed = sum(1 for s in ranked if (o := s.outcome(c.id)) and o.verdict is Verdict.PASS)
-        share = passed / total if total else 0.0
+        outcomes = [o for s in ranked if (o := s.outcome(c.id)) is not None and o.settled]
+        passed = sum(1 for o in outcomes if o.verdict is Verdict.PASS)
+        share = passed / len(outcomes) if outcomes else 0.0
         bars.append(charts.Bar(c.short, share, t.percent(share)))
-        rows.append((c.short, f"{passed} / {total}", t.percent(share)))
+        rows.append((c.short, f"{passed} / {len(outcomes)}", t.percent(share)))
     title = t("chart_pass_title")
     svg = charts.horizontal_bars("chart-pass", title, t("chart_pass_desc"), bars, 1.0)
     headers = (t("col_criterion"), t("col_passed"), t("col_share"))
     return Chart("chart-pass", title, svg, headers, tuple(rows))
+
+
+_COMPARABLE = 3  # a regional average of fewer settled municipalities is not compared
 
 
 def _regions(run: Run, t: Strings) -> Chart:
@@ -256,11 +312,14 @@ def _regions(run: Run, t: Strings) -> Chart:
         groups.setdefault(region, []).append(site)
     bars, rows = [], []
     for region in sorted(groups, key=str.casefold):
-        scores = [s.score or 0 for s in groups[region] if s.assessed]
+        assessed = [s for s in groups[region] if s.assessed]
+        scores = [s.score or 0 for s in assessed if s.settled]
         average = mean(scores) if scores else 0.0
         shown = t.number(average) if scores else "\u2013"
-        bars.append(charts.Bar(region, average, f"{shown} (n={len(scores)})"))
-        rows.append((region, shown, str(len(scores)), str(len(groups[region]) - len(scores))))
+        if scores and len(scores) < _COMPARABLE:
+            shown = f"{shown} ({t('not_comparable')})"
+        bars.append(charts.Bar(region, average if len(scores) >= _COMPARABLE else 0.0, f"{shown} (n={len(scores)})"))
+        rows.append((region, shown, str(len(assessed)), str(len(groups[region]) - len(assessed))))
     title = t("chart_region_title")
     desc = t("chart_region_desc", max=run.max_score)
     svg = charts.horizontal_bars("chart-region", title, desc, bars, float(run.max_score))

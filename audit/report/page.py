@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from audit.messages import render, word
-from audit.models import Box, CriterionOutcome, Evidence, SiteResult, Source, Verdict, reason
+from audit.messages import known, render, word
+from audit.models import Attempt, Box, CriterionOutcome, Evidence, SiteResult, Source, Verdict, reason
 from audit.report.compare import Change
 from audit.report.i18n import Strings
-from audit.report.safety import clean_text
+from audit.report.safety import asset_href, clean_text
 from audit.report.shot import BoxKey, Shot, box_key, build_shot, number_boxes, on_homepage
 from audit.report.view import (
     ChangeView,
@@ -18,6 +18,7 @@ from audit.report.view import (
     Mark,
     Run,
     change_view,
+    format_time,
     link,
     mark_for,
     rank_labels,
@@ -64,6 +65,8 @@ class MunicipalityPage:
     shot: Shot | None
     criteria: tuple[CriterionView, ...]
     change: ChangeView | None
+    attempts: tuple[tuple[str, ...], ...]  # started, finished, result, requests
+    visited: tuple[tuple[str, str, str, str], ...]  # depth, title, link text, address
 
 
 def build_page(
@@ -75,8 +78,9 @@ def build_page(
 ) -> MunicipalityPage:
     """The page of ``site``. ``exists(path)`` says whether a run-folder file is there, so a
     missing screenshot is reported in words instead of a broken image."""
-    boxes = number_boxes(site)
+    boxes = number_boxes(site, run.viewport)
     name = site_name(site)
+    context = _Context(site, t, boxes, run.viewport, exists)
     return MunicipalityPage(
         id=clean_text(site.municipality.id, 64),
         name=name,
@@ -84,11 +88,32 @@ def build_page(
         facts=_facts(site, run, t),
         notes=_notes(site, t),
         shot=build_shot(site, run, t, exists, boxes, name),
-        criteria=tuple(_criterion(site, i, c, t, boxes, run.viewport) for i, c in enumerate(run.criteria, start=1))
-        if site.assessed
-        else (),
+        criteria=tuple(_criterion(context, i, c) for i, c in enumerate(run.criteria, start=1)) if site.assessed else (),
         change=change_view(change, run.criteria, t) if change is not None else None,
+        attempts=tuple(_attempt(a, t) for a in site.attempts),
+        visited=tuple(
+            (_depth(v.depth, t), clean_text(v.title, 160) or t("none"), clean_text(v.via_text, 120), clean_text(v.url))
+            for v in site.visited
+        ),
     )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every criterion of one page needs: the site, strings, box numbers, screen, files."""
+
+    site: SiteResult
+    t: Strings
+    numbers: Mapping[BoxKey, int]
+    screen: tuple[int, int]
+    exists: Callable[[str], bool]
+
+
+def _attempt(a: Attempt, t: Strings) -> tuple[str, ...]:
+    result = word(f"status.{a.status.value}", t.lang)
+    if a.reason is not None:
+        result = f"{result}: {clean_text(render(a.reason, t.lang))}"
+    return (format_time(a.started_at) or t("none"), format_time(a.finished_at) or t("none"), result, str(a.requests))
 
 
 def _facts(site: SiteResult, run: Run, t: Strings) -> tuple[Fact, ...]:
@@ -114,7 +139,10 @@ def _facts(site: SiteResult, run: Run, t: Strings) -> tuple[Fact, ...]:
         facts.append(Fact(t("col_phone"), clean_text(muni.switchboard_phone, 64) or t("no_phone")))
     ranked = sum(1 for s in run.sites if s.assessed)
     label = rank_labels(run.sites).get(site.municipality.id, "\u2013")
-    facts.insert(0, Fact(t("muni_rank"), t("rank_of", rank=label, count=ranked)))
+    rank_text = t("rank_of", rank=label, count=ranked)
+    if site.rank_best is not None and site.rank_worst is not None and site.rank_best != site.rank_worst:
+        rank_text = f"{rank_text} ({t('rank_range', best=site.rank_best, worst=site.rank_worst)})"
+    facts.insert(0, Fact(t("muni_rank"), rank_text))
     facts.insert(0, Fact(t("col_score"), t("score_of", score=site.score or 0, max=run.max_score)))
     return tuple(facts)
 
@@ -127,15 +155,9 @@ def _notes(site: SiteResult, t: Strings) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _criterion(
-    site: SiteResult,
-    number: int,
-    criterion: Criterion,
-    t: Strings,
-    numbers: Mapping[BoxKey, int],
-    screen: tuple[int, int],
-) -> CriterionView:
-    outcome = site.outcome(criterion.id)
+def _criterion(ctx: _Context, number: int, criterion: Criterion) -> CriterionView:
+    t = ctx.t
+    outcome = ctx.site.outcome(criterion.id)
     mark = mark_for(outcome, t)
     return CriterionView(
         number=number,
@@ -146,9 +168,18 @@ def _criterion(
         reason=clean_text(_reason_text(outcome, t.lang)) if outcome else t("none"),
         source=_source(outcome, t),
         provenance=_provenance(outcome, t) if outcome else (),
-        evidence=tuple(_evidence(site, ev, t, numbers, screen) for ev in outcome.evidence) if outcome else (),
-        advice=criterion.advice if outcome and outcome.verdict is Verdict.FAIL else "",
+        evidence=tuple(_evidence(ctx, ev) for ev in outcome.evidence) if outcome else (),
+        advice=_advice(outcome, criterion, t.lang) if outcome and outcome.verdict is Verdict.FAIL else "",
     )
+
+
+def _advice(outcome: CriterionOutcome, criterion: Criterion, lang: str) -> str:
+    """The criterion's advice, or the advice for the very obstacle that failed it: an entry in
+    the header covered by a pop-up needs the pop-up moved, not the entry."""
+    why = outcome.reason.params.get("why")
+    if isinstance(why, dict) and known(f"advice.{why.get('code')}"):
+        return clean_text(render({"code": f"advice.{why['code']}", "params": why.get("params") or {}}, lang))
+    return criterion.advice
 
 
 def _reason_text(outcome: CriterionOutcome, lang: str) -> str:
@@ -192,31 +223,38 @@ def _provenance(outcome: CriterionOutcome, t: Strings) -> tuple[Fact, ...]:
     return tuple(facts)
 
 
-def _evidence(
-    site: SiteResult,
-    ev: Evidence,
-    t: Strings,
-    numbers: Mapping[BoxKey, int],
-    screen: tuple[int, int],
-) -> EvidenceView:
-    page = link(ev.url)
-    facts = [Fact(t("ev_url"), page.text, page.href)] if page.text else []
+def _evidence(ctx: _Context, ev: Evidence) -> EvidenceView:
+    t = ctx.t
+    target = link(ev.url)
+    facts = [Fact(t("ev_url"), target.text, target.href)] if target.text else []
+    on_page = link(ev.page_url)
+    if on_page.text and on_page.text != target.text:
+        facts.append(Fact(t("ev_on_page"), on_page.text, on_page.href))
     if ev.text:
         facts.append(Fact(t("ev_text"), "\u201c" + clean_text(ev.text) + "\u201d"))
     if ev.region or ev.box is not None:
         facts.append(Fact(t("ev_region"), _region(ev.region, t)))
+    if ev.selector:
+        facts.append(Fact(t("ev_selector"), clean_text(ev.selector, 200)))
     if ev.box is not None:
-        facts.append(Fact(t("ev_position"), _position(ev.box, t, screen)))
+        facts.append(Fact(t("ev_position"), _position(ev.box, t, ctx.screen)))
     facts.append(Fact(t("ev_depth"), _depth(ev.depth, t)))
-    if ev.matched:
-        facts.append(Fact(t("ev_matched"), ", ".join(clean_text(m, 80) for m in ev.matched)))
+    facts += _words(ev, t)
+    full = asset_href(ev.full_screenshot, "../") if ev.full_screenshot and ctx.exists(ev.full_screenshot) else None
+    if full is not None:
+        facts.append(Fact(t("ev_full_shot"), t("ev_full_shot_link"), full))
+    number = ctx.numbers.get(box_key(ev.box)) if ev.box and on_homepage(ctx.site, ev) else None
+    note = t("ev_box", n=number) if number is not None else ""
+    return EvidenceView(tuple(facts), clean_text(ev.snippet), note)
+
+
+def _words(ev: Evidence, t: Strings) -> list[Fact]:
+    facts = [Fact(t("ev_matched"), ", ".join(clean_text(m, 80) for m in ev.matched))] if ev.matched else []
     if ev.note:
         facts.append(Fact(t("ev_note"), clean_text(render(ev.note, t.lang))))
     if ev.phone:
         facts.append(Fact(t("ev_phone"), clean_text(render(ev.phone, t.lang))))
-    number = numbers.get(box_key(ev.box)) if ev.box and on_homepage(site, ev) else None
-    note = t("ev_box", n=number) if number is not None else ""
-    return EvidenceView(tuple(facts), clean_text(ev.snippet), note)
+    return facts
 
 
 def _region(region: str, t: Strings) -> str:
@@ -224,10 +262,17 @@ def _region(region: str, t: Strings) -> str:
 
 
 def _position(box: Box, t: Strings, screen: tuple[int, int]) -> str:
-    where = t("position", x=round(box.x), y=round(box.y), w=round(box.width), h=round(box.height))
-    inside = box.x >= 0 and box.y >= 0 and box.x + box.width <= screen[0]
-    inside = inside and box.y + box.height <= screen[1]
-    return f"{where} ({t('in_first_screen') if inside else t('outside_first_screen')})"
+    """Where the element is, in words first ("below the first screen, 1222 pixels down"), then pixels."""
+    pixels = t("position", x=round(box.x), y=round(box.y), w=round(box.width), h=round(box.height))
+    if box.y >= screen[1]:
+        words = t("pos_below", y=round(box.y))
+    elif box.x + box.width <= 0 or box.x >= screen[0]:
+        words = t("pos_beside")
+    elif box.y + box.height > screen[1]:
+        words = t("pos_fold", y=round(box.y))
+    else:
+        words = t("pos_in_first", y=round(box.y))
+    return f"{words}; {pixels}"
 
 
 def _depth(depth: int, t: Strings) -> str:

@@ -22,7 +22,7 @@ from audit.models import SiteResult
 from audit.report.compare import compute_changes
 from audit.report.i18n import Strings, resolve_language, strings_for
 from audit.report.method import build_method
-from audit.report.overview import build_overview
+from audit.report.overview import build_overview, byline
 from audit.report.page import build_page
 from audit.report.safety import clean_text, is_safe_id
 from audit.report.view import Run, format_time, parse_run
@@ -31,14 +31,23 @@ log = logging.getLogger(__name__)
 
 PAGES_DIR = "municipalities"
 STATIC_FILES = ("report.css", "report.js")
+# The data files linked from the report, with the string that describes each.
 DATA_FILES = (
-    "results.json",
-    "results.csv",
-    "verdicts.csv",
-    "results.xlsx",
-    "results.parquet",
-    "verdicts.parquet",
+    ("results.csv", "dl_results_csv"),
+    ("verdicts.csv", "dl_verdicts_csv"),
+    ("results.xlsx", "dl_xlsx"),
+    ("results.parquet", "dl_parquet"),
+    ("verdicts.parquet", "dl_parquet"),
+    ("results.json", "dl_json"),
+    ("CODEBOOK.md", "dl_codebook"),
 )
+
+
+@dataclass(frozen=True)
+class Download:
+    href: str
+    name: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,7 @@ class Layout:
     t: Strings
     lang: str
     footer: str
+    run: Run
 
 
 def make_environment() -> Environment:
@@ -90,18 +100,24 @@ def render_report(
     links = {mid: f"{PAGES_DIR}/{path.name}" for mid, path in pages.items()}
     previous_finished = _get(compare, "run", "finished_at") if compare is not None else None
     overview = build_overview(run, t, links, changes, previous_finished)
-    index = _render_page(env, root / "index.html", layout, "index", view=overview, criteria=run.criteria)
+    downloads = [Download(name, name, t(key)) for name, key in DATA_FILES if (root / name).is_file()]
+    index = _render_page(
+        env, root / "index.html", layout, "index", view=overview, criteria=run.criteria, downloads=downloads
+    )
+    _render_page(env, root / "calls.html", layout, "calls", view=overview)
     method = build_method(run, t, [_problem_text(p, t) for p in problems])
-    data = [name for name in DATA_FILES if (root / name).is_file()]
-    _render_page(env, root / "method.html", layout, "method", view=method, data_files=data)
+    _render_page(env, root / "method.html", layout, "method", view=method, data_files=[d.name for d in downloads])
     _write_pages(env, run, layout, root, pages, changes)
     _copy_static(root)
     return index
 
 
 def _render_page(env: Environment, path: Path, layout: Layout, name: str, **context: Any) -> Path:
-    """One of the report's top-level pages (``index`` or ``method``)."""
+    """One of the report's top-level pages (``index``, ``calls`` or ``method``); the overview's
+    title names the publisher and the date, as a published report must."""
     title = layout.t(f"{name}_title")
+    if name == "index":
+        title = f"{title} \u2013 {byline(layout.run, layout.t)}"
     _render(env, f"{name}.html", path, layout, prefix="", current=name, page_title=title, **context)
     return path
 
@@ -151,7 +167,7 @@ def _layout(run: Run, t: Strings) -> Layout:
         started=format_time(meta.get("started_at")) or t("none"),
         finished=format_time(meta.get("finished_at")) or t("none"),
     )
-    return Layout(t, t.lang, footer)
+    return Layout(t, t.lang, footer, run)
 
 
 def _write_pages(

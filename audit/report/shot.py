@@ -57,14 +57,25 @@ def on_homepage(site: SiteResult, ev: Evidence) -> bool:
     return ev.screenshot == site.screenshot if ev.screenshot else ev.depth == 0
 
 
-def number_boxes(site: SiteResult) -> dict[BoxKey, int]:
-    """Number the distinct evidence boxes 1, 2, ... in criterion order (one number per element)."""
+def number_boxes(site: SiteResult, screen: tuple[int, int]) -> dict[BoxKey, int]:
+    """Number the distinct evidence boxes 1, 2, ... in criterion order (one number per element).
+
+    Only boxes that can be drawn on the first screen get a number, so no evidence says "box 2"
+    while the screenshot shows none."""
     numbers: dict[BoxKey, int] = {}
     for outcome in site.outcomes:
         for ev in outcome.evidence:
-            if ev.box is not None and on_homepage(site, ev):
+            if ev.box is not None and on_homepage(site, ev) and _visible_part(box_key(ev.box), screen):
                 numbers.setdefault(box_key(ev.box), len(numbers) + 1)
     return numbers
+
+
+def _visible_part(key: BoxKey, screen: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The part of the box inside the first screen (left, top, right, bottom), or None."""
+    x, y, w, h = key
+    left, top = max(x, 0), max(y, 0)
+    right, bottom = min(x + w, screen[0]), min(y + h, screen[1])
+    return (left, top, right, bottom) if right > left and bottom > top else None
 
 
 def build_shot(
@@ -109,13 +120,12 @@ def _box_captions(site: SiteResult, t: Strings) -> dict[BoxKey, str]:
 
 
 def _scaled(key: BoxKey, number: int, screen: tuple[int, int], caption: str, t: Strings) -> ShotBox | None:
-    x, y, w, h = key
     sw, sh = screen
     # Clip to the first screen; a box entirely outside it cannot be drawn on the screenshot.
-    left, top = max(x, 0), max(y, 0)
-    right, bottom = min(x + w, sw), min(y + h, sh)
-    if right <= left or bottom <= top:
+    part = _visible_part(key, screen)
+    if part is None:
         return None
+    left, top, right, bottom = part
     below = top < 18  # no room above the box for its number: put the number under it
 
     def pct(value: float, whole: int) -> str:

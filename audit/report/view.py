@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -94,6 +94,8 @@ class Run:
     criteria: tuple[Criterion, ...]
     meta: dict[str, Any]
     viewport: tuple[int, int]
+    service_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    calibration: tuple[dict[str, Any], ...] = ()
 
     @property
     def max_score(self) -> int:
@@ -128,7 +130,19 @@ def parse_run(results: dict[str, Any], t: Strings) -> Run:
     meta = results.get("run")
     meta = meta if isinstance(meta, dict) else {}
     criteria = tuple(_criterion(c, t) for c in results.get("criteria", []) if isinstance(c, dict))
-    return Run(parse_sites(results), criteria, meta, _viewport(meta))
+    raw_names = results.get("service_names")
+    names = (
+        {
+            clean_text(k, 8): tuple(clean_text(w, 80) for w in v if isinstance(w, str))
+            for k, v in raw_names.items()
+            if isinstance(v, list)
+        }
+        if isinstance(raw_names, dict)
+        else {}
+    )
+    record = results.get("calibration")
+    batches = tuple(b for b in record if isinstance(b, dict)) if isinstance(record, list) else ()
+    return Run(parse_sites(results), criteria, meta, _viewport(meta), names, batches)
 
 
 def _viewport(meta: dict[str, Any]) -> tuple[int, int]:
