@@ -44,3 +44,22 @@ def test_set_has_no_silent_error_and_few_reviews(set_dir: Path, criteria) -> Non
     assert report["silent_errors"] == [], format_report(report)
     assert report["review_share"] <= MAX_REVIEW_SHARE
     assert report["labels_not_in_run"] == [] and report["unlabelled_in_run"] == []
+
+
+def test_the_bundled_calibration_record_is_the_docs_table() -> None:
+    """The method page cites calibration_record.yaml; it must say what docs/calibration.md says."""
+    import re
+
+    from audit.pipeline import calibration_record
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "calibration.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) \| [\d-]+ \| \d+ \((\d+)\) \| [^|]+ \|((?: [\d.]+ % \([\d.]+\) \|){5})", docs, re.M)
+    assert rows, "the pre-tuning table of docs/calibration.md was not found"
+    record = {b["batch"]: b for b in calibration_record()}
+    assert sorted(record) == sorted(int(r[0]) for r in rows)
+    criteria = ("entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person")
+    for batch, sites, cells in rows:
+        figures = [float(x) for x in re.findall(r"([\d.]+) %", cells)]
+        entry = record[int(batch)]
+        assert entry["sites"] == int(sites)
+        assert [entry["agreement"][c] for c in criteria] == figures, batch
