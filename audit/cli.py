@@ -79,6 +79,9 @@ PrivateOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 PhoneOpt = Annotated[Path | None, typer.Option("--phone-checks", help="Researchers' phone-check CSV.")]
 OverridesOpt = Annotated[Path | None, typer.Option("--overrides", help="CSV of researcher overrides (who, when, why).")]
+InquiriesOpt = Annotated[
+    Path | None, typer.Option("--inquiries", help="CSV of mystery-shopper inquiries (response times, not scored).")
+]
 LangOpt = Annotated[
     str | None,
     typer.Option("--lang", help="Report language: sv, nb, nn, da, fi or en (default: from the list's country)."),
@@ -117,6 +120,14 @@ WorkersOpt = Annotated[
 CompareOpt = Annotated[Path | None, typer.Option("--compare", help="A previous run folder to show changes against.")]
 PublisherOpt = Annotated[str, typer.Option("--publisher", help="Who publishes the report (shown in its title).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 3 when any site could not be assessed.")]
+WcagOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wcag/--no-wcag",
+        help="Beside the score: axe-core (WCAG 2.1 A/AA) on the homepage and service page, and open the "
+        "accessibility statement.",
+    ),
+]
 
 
 def main() -> None:
@@ -212,6 +223,7 @@ RUN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("out", OutOpt, _REQUIRED),
     ("phone_checks", PhoneOpt, None),
     ("overrides", OverridesOpt, None),
+    ("inquiries", InquiriesOpt, None),
     ("criteria", CriteriaOpt, None),
     ("concurrency", ConcurrencyOpt, 4),
     ("allow_private_network", PrivateOpt, False),
@@ -226,6 +238,7 @@ RUN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("lang", LangOpt, None),
     ("compare", CompareOpt, None),
     ("publisher", PublisherOpt, ""),
+    ("wcag", WcagOpt, False),
     ("as_json", JsonOpt, False),
     ("quiet", QuietOpt, False),
     ("strict", StrictOpt, False),
@@ -245,9 +258,10 @@ def _run_config(values: dict[str, Any], *, report: bool) -> RunConfig:
     options = CrawlOptions(
         concurrency=values["concurrency"], allow_private_network=values["allow_private_network"],
         obey_robots=not values["ignore_robots"], user_agent=values["user_agent"] or default_user_agent(),
-        page_timeout_s=values["page_timeout"], site_timeout_s=values["site_timeout"],
+        page_timeout_s=values["page_timeout"], site_timeout_s=values["site_timeout"], wcag=values["wcag"],
     )  # fmt: skip
-    keep = ("resume", "engine", "address", "workers", "phone_checks", "overrides", "lang", "compare", "publisher")
+    keep: tuple[str, ...] = ("resume", "engine", "address", "workers", "phone_checks", "overrides", "inquiries")
+    keep = (*keep, "lang", "compare", "publisher")
     return RunConfig(
         values["municipalities"], values["out"], _criteria(values["criteria"]), options, report=report,
         **{k: values[k] for k in keep},
@@ -290,6 +304,7 @@ def score_cmd(
     run_dir: RunDirArg,
     phone_checks: PhoneOpt = None,
     overrides: OverridesOpt = None,
+    inquiries: InquiriesOpt = None,
     criteria: CriteriaOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
@@ -301,7 +316,7 @@ def score_cmd(
     from audit.pipeline import score_run
 
     with claimed(run_dir):
-        results = score_run(run_dir, _criteria(criteria), phone_checks, overrides)
+        results = score_run(run_dir, _criteria(criteria), phone_checks, overrides, inquiries)
     _summary(results, quiet)
     _emit(results, as_json)
 
@@ -340,6 +355,35 @@ def publish_cmd(
     done = publish(run_dir, out, with_pages=with_pages, with_archive=with_archive)
     if not quiet:
         err.print(f"published {len(done.files)} file(s) to {done.folder}")
+
+
+@app.command("desk")
+def desk_cmd(
+    run_dir: RunDirArg,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to serve on; anything but 127.0.0.1 needs the printed token.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8765,
+    criteria: CriteriaOpt = None,
+) -> None:
+    """Open the researchers' desk: call list, review queue and inquiries in a browser.
+
+    Usage: audit desk reports/demo
+    """
+    import secrets
+
+    import uvicorn
+
+    from audit.archive import load_municipalities_of_run
+    from audit.desk.app import create_app
+
+    token = None if host in ("127.0.0.1", "localhost", "::1") else secrets.token_urlsafe(24)
+    with claimed(run_dir):
+        ids = [m.id for m in load_municipalities_of_run(run_dir)]
+        application = create_app(run_dir, _criteria(criteria), ids, token=token)
+        address = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+        err.print(f"the desk is open at {address} (Ctrl-C to close)")
+        uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 @app.command("call-list")
@@ -385,6 +429,7 @@ def check_cmd(
     allow_private_network: PrivateOpt = False,
     ignore_robots: RobotsOpt = False,
     lang: LangOpt = None,
+    wcag: WcagOpt = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Check one municipality's site and explain each verdict and how to fix it.
@@ -394,19 +439,13 @@ def check_cmd(
     from audit.crawl_types import CrawlOptions
     from audit.selfcheck import run_self_check
 
-    options = CrawlOptions(concurrency=1, allow_private_network=allow_private_network, obey_robots=not ignore_robots)
-    code = run_self_check(
-        url,
-        name=name,
-        country=country,
-        min_score=min_score,
-        out=out,
-        criteria=_criteria(criteria),
-        options=options,
-        lang=lang,
-        as_json=as_json,
-        console=err,
+    options = CrawlOptions(
+        concurrency=1, allow_private_network=allow_private_network, obey_robots=not ignore_robots, wcag=wcag
     )
+    code = run_self_check(
+        url, name=name, country=country, min_score=min_score, out=out, criteria=_criteria(criteria),
+        options=options, lang=lang, as_json=as_json, console=err,
+    )  # fmt: skip
     raise typer.Exit(code)
 
 

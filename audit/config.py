@@ -31,6 +31,7 @@ class RunConfig:
     workers: int = 2
     phone_checks: Path | None = None
     overrides: Path | None = None
+    inquiries: Path | None = None
     lang: str | None = None
     compare: Path | None = None
     report: bool = True

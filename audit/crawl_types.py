@@ -42,6 +42,8 @@ class CrawlOptions:
     # Extra Chromium switches, e.g. a proxy for the crawl (--proxy-server=...).
     chromium_args: tuple[str, ...] = ()
     mobile: bool = True
+    # axe-core on the homepage and the service page, and the accessibility statement opened.
+    wcag: bool = False
 
 
 @dataclass(frozen=True)

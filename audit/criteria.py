@@ -37,6 +37,8 @@ _PER_LANGUAGE = (
     "responsible_role",
     "staff_role",
     "unclear_role",
+    "accessibility_statement",
+    "statement_feedback",
 )
 _CHANNELS = ("phone", "email", "chat", "form", "address", "hours")
 _TOP_KEYS = {"rubric_version", "title", "criteria", "dependencies", "languages", "settings", "vocabulary"}
@@ -99,6 +101,7 @@ class Vocabulary:
     news_class: tuple[str, ...]
     not_news_class: tuple[str, ...]
     month_name: tuple[str, ...]
+    statement_href: tuple[str, ...]
     consent_banner: tuple[str, ...]
     consent_marker: tuple[str, ...]
     consent_least: tuple[tuple[str, ...], ...]
@@ -424,6 +427,7 @@ _SINGLE_LISTS = (
     "news_class",
     "not_news_class",
     "month_name",
+    "statement_href",
 )
 
 

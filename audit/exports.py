@@ -1,7 +1,9 @@
-"""Tabular exports of a run: results and verdicts as CSV, Parquet and one Excel workbook.
+"""Tabular exports of a run: results, verdicts and the WCAG scan as CSV, Parquet and one workbook.
 
-Rows are built once by two pure functions, :func:`result_rows` and :func:`verdict_rows`, and
-every writer writes exactly those rows, so the CSV, Parquet and Excel files always agree.
+Rows are built once by pure functions (:func:`result_rows`, :func:`verdict_rows`,
+:func:`wcag_rows`) and typed into one DataFrame per table with the codebook's dtypes
+(:func:`table_frames`, the frames ``audit.load_run`` returns). Every writer takes that frame, so
+the CSV, Parquet and Excel files agree with each other and with the frames by construction.
 Text cells are made formula-safe (:func:`audit.csvio.safe_cell`) when the rows are built, so
 a municipality named ``=HYPERLINK(...)`` is inert in every format. Ids stay strings ("0114").
 """
@@ -11,25 +13,38 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from audit.atomic import atomic_path, write_text_atomic
-from audit.codebook import CRITERIA, markdown, table_schema, tables
+from audit.codebook import BESIDE, CRITERIA, IMPACTS, Column, markdown, table_schema, tables, typed_frame
 from audit.csvio import safe_cell, write_csv
 from audit.errors import InputError, Problem
 from audit.messages import LANGUAGES, render
-from audit.models import CriterionOutcome, Evidence, SiteResult, Verdict, from_jsonable, reason
+from audit.models import (
+    CriterionOutcome,
+    Evidence,
+    SiteResult,
+    Verdict,
+    WcagNode,
+    WcagPage,
+    WcagRule,
+    from_jsonable,
+    reason,
+)
 
 Cell = str | int | None
 Row = dict[str, Cell]
+_Record = TypeVar("_Record")
 
 RESULT_COLUMNS = tables()["results"].names
 VERDICT_COLUMNS = tables()["verdicts"].names
+WCAG_COLUMNS = tables()["wcag"].names
 # Excel refuses longer cells; cutting here keeps every format identical.
 _MAX_CELL = 32_000
 
@@ -87,9 +102,13 @@ def _run(results: dict[str, Any]) -> dict[str, Any]:
 
 def result_rows(results: dict[str, Any]) -> list[Row]:
     """One row per municipality with the columns of :data:`RESULT_COLUMNS` (see codebook.yaml)."""
+    return _result_rows(results, _sites(results))
+
+
+def _result_rows(results: dict[str, Any], sites: Sequence[SiteResult]) -> list[Row]:
     meta = _run(results)
     shared: Row = {k: _text(meta.get(k, "")) for k in ("rubric_version", "criteria_sha256", "run_id")}
-    return [_result_row(site, _language(results), shared) for site in _sites(results)]
+    return [_result_row(site, _language(results), shared) for site in sites]
 
 
 def _result_row(site: SiteResult, lang: str, shared: Row) -> Row:
@@ -114,20 +133,52 @@ def _result_row(site: SiteResult, lang: str, shared: Row) -> Row:
         rank_worst=site.rank_worst if ok else None,
         **shared,
     )
+    row.update(_wcag_counts(site))
+    row.update({cid: _value(_beside(site, cid), ok) for cid in BESIDE})
     row.update({f"{cid}_verdict": _verdict_word(site.outcome(cid), ok) for cid in CRITERIA})
     return row
+
+
+def _beside(site: SiteResult, criterion: str) -> CriterionOutcome | None:
+    return next((o for o in site.beside if o.criterion == criterion), None)
+
+
+def _wcag_counts(site: SiteResult) -> Row:
+    """Elements in violation per impact over the scanned pages; empty when none was scanned."""
+    scanned = [page for page in _wcag_pages(site) if not page.error]
+    if not scanned:
+        return {f"wcag_{impact}": None for impact in IMPACTS}
+    rules = [rule for page in scanned for rule in page.violations]
+    return {f"wcag_{impact}": sum(r.count for r in rules if r.impact == impact) for impact in IMPACTS}
 
 
 def verdict_rows(results: dict[str, Any]) -> list[Row]:
     """One row per municipality, criterion and piece of evidence (:data:`VERDICT_COLUMNS`), with
     provenance. A verdict without evidence has one row; municipalities not assessed get
-    ``not_assessed`` rows."""
+    ``not_assessed`` rows. The outcomes beside the score follow the five criteria, for the
+    municipalities that have them."""
+    return _verdict_rows_of(_language(results), _sites(results))
+
+
+def _verdict_rows_of(lang: str, sites: Sequence[SiteResult]) -> list[Row]:
     rows: list[Row] = []
-    lang = _language(results)
-    for site in _sites(results):
+    for site in sites:
         for cid in CRITERIA:
-            rows.extend(_verdict_rows(site, cid, lang))
+            rows.extend(_verdict_rows(site, _criterion_outcome(site, cid), lang))
+        for outcome in site.beside:
+            rows.extend(_verdict_rows(site, outcome, lang))
     return rows
+
+
+def _criterion_outcome(site: SiteResult, cid: str) -> CriterionOutcome:
+    outcome = site.outcome(cid)
+    if site.assessed and outcome is not None:
+        return outcome
+    return CriterionOutcome(
+        cid,
+        Verdict.NOT_ASSESSED,
+        site.reason or reason("not_assessed", status={"word": f"status.{site.status.value}"}),
+    )
 
 
 def _language(results: dict[str, Any]) -> str:
@@ -135,19 +186,12 @@ def _language(results: dict[str, Any]) -> str:
     return lang if lang in LANGUAGES else "en"
 
 
-def _verdict_rows(site: SiteResult, cid: str, lang: str) -> list[Row]:
-    outcome = site.outcome(cid)
-    if not site.assessed or outcome is None:
-        outcome = CriterionOutcome(
-            cid,
-            Verdict.NOT_ASSESSED,
-            site.reason or reason("not_assessed", status={"word": f"status.{site.status.value}"}),
-        )
+def _verdict_rows(site: SiteResult, outcome: CriterionOutcome, lang: str) -> list[Row]:
     call, override = outcome.phone_check, outcome.override
     base: Row = {
         "id": _text(site.municipality.id),
         "name": _text(site.municipality.name),
-        "criterion": cid,
+        "criterion": outcome.criterion,
         "verdict": outcome.verdict.value,
         "value": outcome.value,
         "source": outcome.source.value,
@@ -216,6 +260,48 @@ def _evidence_cells(index: int | None, ev: Evidence | None, lang: str) -> Row:
     }
 
 
+def wcag_rows(results: dict[str, Any]) -> list[Row]:
+    """One row per municipality, scanned page and axe-core rule violated (:data:`WCAG_COLUMNS`)."""
+    return [row for site in _sites(results) for row in _wcag_rows(site)]
+
+
+def _wcag_rows(site: SiteResult) -> list[Row]:
+    rows: list[Row] = []
+    for page in _wcag_pages(site):
+        for rule in page.violations:
+            nodes = [_record(WcagNode, node) for node in rule.nodes]
+            rows.append(
+                {
+                    "id": _text(site.municipality.id),
+                    "name": _text(site.municipality.name),
+                    "page_role": _text(page.role),
+                    "page_url": _text(page.url),
+                    "rule": _text(rule.rule),
+                    "impact": rule.impact,
+                    "count": rule.count,
+                    "help": _text(rule.help),
+                    "help_url": _text(rule.help_url),
+                    "first_target": _text(nodes[0].target if nodes else ""),
+                }
+            )
+    return rows
+
+
+def _wcag_pages(site: SiteResult) -> list[WcagPage]:
+    pages = [_record(WcagPage, page) for page in site.wcag]
+    return [WcagPage(p.url, p.role, tuple(_record(WcagRule, r) for r in p.violations), p.error) for p in pages]
+
+
+def _record(cls: type[_Record], value: object) -> _Record:
+    # results.json is decoded by field type; a record type the decoder does not know arrives as
+    # the plain dict it was written as, so the scan is read in either form.
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, dict):
+        return from_jsonable(cls, value)  # type: ignore[no-any-return]
+    raise TypeError(f"expected a {cls.__name__}, got {type(value).__name__}")
+
+
 # The run's facts carried into every format, so a file passed on alone still says what it is.
 RUN_FACTS = (
     "run_id",
@@ -238,58 +324,92 @@ def run_facts(results: dict[str, Any]) -> list[tuple[str, str]]:
     return [(k, _text(meta.get(k) or "")) for k in RUN_FACTS]
 
 
+def table_frames(results: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The exported tables (``results``, ``verdicts``, ``wcag``) as DataFrames with the
+    codebook's dtypes (:func:`audit.codebook.typed_frame`); every export is written from them."""
+    sites = _sites(results)
+    rows = {
+        "results": _result_rows(results, sites),
+        "verdicts": _verdict_rows_of(_language(results), sites),
+        "wcag": [row for site in sites for row in _wcag_rows(site)],
+    }
+    return {name: typed_frame(name, _by_column(name, table)) for name, table in rows.items()}
+
+
+def _by_column(name: str, rows: Sequence[Row]) -> dict[str, list[Cell]]:
+    return {column: [row[column] for row in rows] for column in tables()[name].names}
+
+
 def write_exports(run_dir: Path, results: dict[str, Any]) -> list[Path]:
     """Write the tables as CSV and Parquet, one workbook, their Table Schemas and CODEBOOK.md into
-    ``run_dir``; return the paths written."""
+    ``run_dir``, all from :func:`table_frames`; return the paths written."""
     facts = run_facts(results)
-    data = {"results": result_rows(results), "verdicts": verdict_rows(results)}
+    cells = {name: _cells(name, frame) for name, frame in table_frames(results).items()}
     written: list[Path] = []
-    for name, rows in data.items():
-        columns = tables()[name].names
+    for name, columns in cells.items():
         path = run_dir / f"{name}.csv"
-        write_csv(path, columns, ([row[c] for c in columns] for row in rows))
+        write_csv(path, list(columns), zip(*columns.values(), strict=True))
         parquet = run_dir / f"{name}.parquet"
-        _write_parquet(parquet, name, rows, facts)
+        _write_parquet(parquet, name, columns, facts)
         schema = run_dir / f"{name}.schema.json"
         write_text_atomic(schema, json.dumps(table_schema(name), ensure_ascii=False, indent=1) + "\n")
         written += [path, parquet, schema]
     workbook = run_dir / "results.xlsx"
-    _write_xlsx(workbook, data, facts)
+    _write_xlsx(workbook, cells, facts)
     codebook = run_dir / "CODEBOOK.md"
     write_text_atomic(codebook, markdown(facts))
     return [*written, workbook, codebook]
 
 
-def _write_parquet(path: Path, name: str, rows: Sequence[Row], facts: Sequence[tuple[str, str]]) -> None:
-    table_def = tables()[name]
-    fields = [pa.field(c, pa.int64() if c in table_def.integers else pa.string()) for c in table_def.names]
-    metadata = {f"audit.{k}": v for k, v in facts}
-    schema = pa.schema(fields, metadata=metadata)
-    table = pa.table({c: [row[c] for row in rows] for c in table_def.names}, schema=schema)
+def _cells(name: str, frame: pd.DataFrame) -> dict[str, list[Cell]]:
+    """The frame's cells as the files hold them, column by column: integers or ``None``, text
+    (formula-safe, ``""`` when missing), times in ISO 8601."""
+    return {c.name: [_cell(c, value) for value in frame[c.name].tolist()] for c in tables()[name].columns}
+
+
+def _cell(column: Column, value: Any) -> Cell:
+    if pd.isna(value):
+        return None if column.type == "integer" else ""
+    if column.type == "integer":
+        return int(value)
+    if column.format == "datetime":
+        return str(pd.Timestamp(value).isoformat())
+    # Already safe when the rows were built; again here because a writer must never trust its input.
+    return _text(value)
+
+
+def _write_parquet(
+    path: Path, name: str, columns: Mapping[str, Sequence[Cell]], facts: Sequence[tuple[str, str]]
+) -> None:
+    integers = tables()[name].integers
+    fields = [pa.field(c, pa.int64() if c in integers else pa.string()) for c in columns]
+    schema = pa.schema(fields, metadata={f"audit.{k}": v for k, v in facts})
+    table = pa.table({c: list(values) for c, values in columns.items()}, schema=schema)
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
 
 
-def _write_xlsx(path: Path, data: Mapping[str, Sequence[Row]], facts: Sequence[tuple[str, str]]) -> None:
+def _write_xlsx(
+    path: Path, tables_cells: Mapping[str, Mapping[str, Sequence[Cell]]], facts: Sequence[tuple[str, str]]
+) -> None:
     book = Workbook()
-    for index, (name, rows) in enumerate(data.items()):
+    for index, (name, columns) in enumerate(tables_cells.items()):
         # A new workbook comes with one empty sheet: use it for the first table.
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = name
-        _fill_sheet(sheet, tables()[name].names, rows)
+        _fill_sheet(sheet, list(columns), list(zip(*columns.values(), strict=True)))
     about = book.create_sheet("run")
-    _fill_sheet(about, ("fact", "value"), [{"fact": k, "value": v} for k, v in facts])
+    _fill_sheet(about, ("fact", "value"), list(facts))
     with atomic_path(path) as tmp:
         book.save(tmp)
 
 
-def _fill_sheet(sheet: Any, columns: Sequence[str], rows: Sequence[Row]) -> None:
+def _fill_sheet(sheet: Any, columns: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
     sheet.append(list(columns))
     for r, row in enumerate(rows, start=2):
-        for c, column in enumerate(columns, start=1):
-            value = row[column]
-            if value is None:
-                continue
+        for c, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue  # an empty cell is a missing value, as in the CSV
             cell = sheet.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 # Never let openpyxl read a leading "=" as a formula; the value is text.

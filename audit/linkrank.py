@@ -8,6 +8,7 @@ may be named. Decoys, news items, files and other sites are never followed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -59,7 +60,7 @@ def brand_label(text: str, vocab: Vocabulary, municipality: str) -> bool:
     """A short label such as "Tallmo Direkt", "Hallå Sjöhamn" or "KomIn" that may brand the
     service, alone or with a tagline ("Kompassi – neuvonta ja asiointi"): a name followed by words
     for questions and advice is worth opening even when the name itself says nothing."""
-    head, tagline = label_and_tagline(text)
+    head, tagline = label_and_tagline(text, vocab.brand_tagline)
     if not tagline:
         return _brand_name(head, vocab, municipality)
     if len(tagline.split()) > _TAGLINE_WORDS or len(head.split()) > 3:
@@ -127,11 +128,22 @@ def _attractions(
         out.append((3, "contact URL"))
     if not out and link.landmark != "footer" and _brand_like(link, vocab, municipality):
         out.append((2, "possible brand name"))
+    if not out and _preset_search(link) and find_terms(label, vocab.brand_tagline, whole_word=True):
+        # "Pas og kørekort" -> /soeg/?q=pas: the site's own search, preset with the desk's tasks,
+        # lists the service page among its results.
+        out.append((2, "preset search for the service's tasks"))
     if from_service_page and find_terms(f"{label} {url_words}", vocab.person_page_hint):
         # The service page's own text ("Åsland Direkte i organisasjonen") says more than the
         # site-wide menu that every page repeats ("Politikk og organisasjon").
         out.append((6 if link.landmark in ("main", "") else 4, "organisation page"))
     return out
+
+
+_SEARCH_QUERY = re.compile(r"(?:^|&)(?:q|query|search|s|haku|sok|soeg|sog)=[^&]+", re.IGNORECASE)
+
+
+def _preset_search(link: Element) -> bool:
+    return bool(_SEARCH_QUERY.search(urlsplit(link.href).query))
 
 
 def _penalties(link: Element, label: str, vocab: Vocabulary, from_service_page: bool) -> float:

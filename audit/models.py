@@ -184,6 +184,44 @@ class ConsentAction:
 
 
 @dataclass(frozen=True)
+class StaticLink:
+    """A link as the server sent it, before any script ran: its text and absolute target."""
+
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class WcagNode:
+    """One element an axe-core rule found: its CSS selector and the start of its markup."""
+
+    target: str
+    html: str = ""
+
+
+@dataclass(frozen=True)
+class WcagRule:
+    """One axe-core rule violated on a page (WCAG 2.1 A and AA tags only)."""
+
+    rule: str  # axe rule id, e.g. "image-alt"
+    impact: str  # critical, serious, moderate or minor
+    count: int  # elements in violation
+    help: str = ""
+    help_url: str = ""
+    nodes: tuple[WcagNode, ...] = ()  # the first few, not all
+
+
+@dataclass(frozen=True)
+class WcagPage:
+    """The axe-core scan of one page; ``error`` says why a page could not be scanned."""
+
+    url: str
+    role: str  # "homepage" or "service"
+    violations: tuple[WcagRule, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class PageSnapshot:
     """One rendered page: the homepage (depth 0) or a page reached by following links."""
 
@@ -212,6 +250,9 @@ class PageSnapshot:
     # What the page says of its own type ("published_time", "og:article", "ld:NewsArticle").
     news_signals: tuple[str, ...] = ()
     overlays: tuple[Overlay, ...] = ()
+    wcag: WcagPage | None = None  # the axe-core scan, when the run asked for one (--wcag)
+    # The links in the HTML the server sent (None when no HTML body was received).
+    server_links: tuple[StaticLink, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +268,8 @@ class SiteSnapshot:
     flags: tuple[str, ...] = ()
     browser_version: str = ""  # the browser's own version ("Chromium 131.0.6778.85"), not the User-Agent's claim
     status: SiteStatus = SiteStatus.OK
+    # The accessibility statement, opened beside the crawl (--wcag); never read by the five checks.
+    statement: PageSnapshot | None = None
 
     @property
     def homepage(self) -> PageSnapshot:
@@ -402,6 +445,10 @@ class SiteResult:
     final_url: str = ""
     screenshot: str = ""
     flags: tuple[str, ...] = ()
+    # Beside the score, never part of it: informational outcomes ("accessibility_statement",
+    # "entry_without_javascript") and the axe-core scan of the homepage and service page.
+    beside: tuple[CriterionOutcome, ...] = ()
+    wcag: tuple[WcagPage, ...] = ()
 
     @property
     def assessed(self) -> bool:
@@ -444,6 +491,10 @@ def _register(*classes: type) -> None:
 
 _register(
     Reason,
+    StaticLink,
+    WcagNode,
+    WcagRule,
+    WcagPage,
     Attempt,
     Visit,
     Municipality,

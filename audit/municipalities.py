@@ -136,6 +136,13 @@ def sniff_language(municipalities: Sequence[Municipality]) -> str:
     return language_for(country)
 
 
+def id_problem(value: str, known_ids: Collection[str]) -> str | None:
+    """What is wrong with a municipality id given in a researcher's file, or None."""
+    if not value:
+        return "municipality_id is empty"
+    return None if value in known_ids else unknown_id_message(value, known_ids)
+
+
 def unknown_id_message(value: str, known_ids: Collection[str]) -> str:
     """The message for a municipality id that is not in the list, with a hint when it can help.
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from audit.csvio import read_rows
 from audit.errors import InputError, Problem
 from audit.models import PhoneCheck
-from audit.municipalities import unknown_id_message
+from audit.municipalities import id_problem
 
 COLUMNS = (
     "municipality_id",
@@ -135,10 +135,9 @@ def _parse_row(
         problems.append(Problem(file, message, line, field))
 
     municipality_id = row["municipality_id"]
-    if not municipality_id:
-        problem("municipality_id", "municipality_id is empty")
-    elif municipality_id not in known:
-        problem("municipality_id", unknown_id_message(municipality_id, known))
+    wrong_id = id_problem(municipality_id, known)
+    if wrong_id:
+        problem("municipality_id", wrong_id)
     named = parse_yes_no(row["responsible_person_named"])
     if named is None:
         accepted = ", ".join((*_YES, *_NO))

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -25,7 +25,6 @@ from audit.archive import (
     Ledger,
     check_id,
     forget_crawl,
-    load_run,
     read_json,
     remove_partial_writes,
     write_captured,
@@ -36,10 +35,20 @@ from audit.checks import run_checks
 from audit.checks.identity import foreign_site
 from audit.config import ENGINES, RunConfig
 from audit.criteria import Criteria
-from audit.errors import AuditError, Interrupted
+from audit.errors import AuditError, InputError, Interrupted, Problem
 from audit.messages import render
 from audit.models import CrawlFailure, Municipality, Reason, SiteResult, SiteSnapshot, SiteStatus, to_jsonable
-from audit.runfolder import TOOL, RunKind, check_owned, claimed, list_changes, list_digest
+from audit.runfolder import (
+    INQUIRIES_FILE,
+    OVERRIDES_FILE,
+    PHONE_CHECKS_FILE,
+    TOOL,
+    RunKind,
+    check_owned,
+    claimed,
+    list_changes,
+    list_digest,
+)
 from audit.scoring import not_assessed, rank, ranked_order, score_site
 
 RESULTS_SCHEMA_VERSION = 2  # 2: reasons are codes with parameters (messages.yaml)
@@ -69,6 +78,13 @@ def check_config(config: RunConfig) -> list[Municipality]:
         load_phone_checks(config.phone_checks, ids)
     if config.overrides:
         load_overrides(config.overrides, ids, config.criteria.ids)
+    if config.inquiries:
+        from audit.inquiries import load_inquiries
+
+        load_inquiries(config.inquiries, ids)
+    if config.out.is_dir():  # a resumed run: its folder's own copies must agree with the files given
+        for given, name in _researchers_files(config.phone_checks, config.overrides, config.inquiries):
+            _run_copy(config.out, given, name)
     if config.engine not in ENGINES:
         raise AuditError(f"unknown engine {config.engine!r}: use {' or '.join(repr(e) for e in ENGINES)}")
     check_report_options(config.lang, config.compare)
@@ -113,8 +129,16 @@ def run_meta(config: RunConfig, municipalities: list[Municipality]) -> dict[str,
             "max_pages": options.max_pages,
             "first_sight_ms": criteria.settings.first_sight_ms,
             "engine": config.engine,
+            "wcag": options.wcag,
         },
+        "axe_version": _axe_version() if options.wcag else None,
     }
+
+
+def _axe_version() -> str:
+    from audit.crawler.wcag import axe_version
+
+    return axe_version()
 
 
 def execute(
@@ -144,28 +168,69 @@ def execute(
             )
         if not config.report:
             return None
-        results = score_run(config.out, config.criteria, config.phone_checks, config.overrides)
+        results = score_run(config.out, config.criteria, config.phone_checks, config.overrides, config.inquiries)
         notify(f"report: {report(config.out, results, lang=config.lang, compare=config.compare)}")
         return results
 
 
 def score_run(
-    run_dir: Path, criteria: Criteria, phone: Path | None = None, overrides: Path | None = None
+    run_dir: Path,
+    criteria: Criteria,
+    phone: Path | None = None,
+    overrides: Path | None = None,
+    inquiries: Path | None = None,
 ) -> dict[str, Any]:
-    """Score an archived run with its phone-check and override files (validated before anything is written)."""
+    """Score an archived run with its phone-check, override and inquiry files (all validated
+    before anything is written). Inquiries never change a score; their response times are added.
+
+    The run folder keeps its own copy of each file (the desk edits those): a file given here is
+    copied in when the folder has none, and a file not given is taken from the folder."""
     from audit.archive import load_municipalities_of_run
+    from audit.inquiries import load_inquiries, response_times
     from audit.overrides import load_overrides
     from audit.phone_checks import load_phone_checks
 
     ids = {m.id for m in load_municipalities_of_run(run_dir)}
+    phone, overrides, inquiries = (
+        _run_copy(run_dir, g, name) for g, name in _researchers_files(phone, overrides, inquiries)
+    )
     phone_rows = load_phone_checks(phone, ids) if phone else None
     override_rows = load_overrides(overrides, ids, criteria.ids) if overrides else None
+    asked = load_inquiries(inquiries, ids) if inquiries else []
+    for given, name in _researchers_files(phone, overrides, inquiries):
+        if given is not None and not (run_dir / name).exists():
+            write_bytes_atomic(run_dir / name, given.read_bytes())
     extra = {
         "phone_check_file": phone.name if phone else None,
         "phone_checks_sha256": hashlib.sha256(phone.read_bytes()).hexdigest() if phone else None,
         "overrides_file": overrides.name if overrides else None,
+        "inquiries_file": inquiries.name if inquiries else None,
     }
-    return score(run_dir, criteria, phone_checks=phone_rows, overrides=override_rows, extra_run=extra)
+    times = [to_jsonable(t) for t in response_times(asked)] if inquiries else None
+    return score(run_dir, criteria, phone_checks=phone_rows, overrides=override_rows, extra_run=extra, inquiries=times)
+
+
+def _researchers_files(
+    phone: Path | None, overrides: Path | None, inquiries: Path | None
+) -> list[tuple[Path | None, str]]:
+    return [(phone, PHONE_CHECKS_FILE), (overrides, OVERRIDES_FILE), (inquiries, INQUIRIES_FILE)]
+
+
+def _run_copy(run_dir: Path, given: Path | None, name: str) -> Path | None:
+    """The researchers' file to score with: the one given, or the run folder's own copy.
+
+    Two different versions are refused rather than one silently winning: the run folder's copy
+    may hold calls saved at the desk that the given file lacks."""
+    own = run_dir / name
+    if given is None:
+        return own if own.is_file() else None
+    if not own.is_file() or given.resolve() == own.resolve() or own.read_bytes() == given.read_bytes():
+        return given
+    raise InputError([Problem(
+        str(given),
+        f"differs from the run folder's own {own}, which may hold entries saved at the desk; "
+        f"merge the two into {own} and score without the option, or pass {own}",
+    )])  # fmt: skip
 
 
 def _now() -> str:
@@ -337,24 +402,29 @@ def score_sites(
     overrides: dict[tuple[str, str], Any] | None = None,
 ) -> list[SiteResult]:
     """Judge and score archived sites (stages 3-5), ranked; pure, no files and no network."""
-    results: list[SiteResult] = []
     phone_checks = phone_checks or {}
     overrides = overrides or {}
-    for site in sites:
-        mid = site.municipality.id
-        if isinstance(site, CrawlFailure):
-            results.append(not_assessed(site, criteria))
-            continue
-        foreign = foreign_site(site, criteria)
-        if foreign:
-            results.append(not_assessed(_not_own_site(site, foreign), criteria))
-            continue
-        own = {cid: o for (m, cid), o in overrides.items() if m == mid}
-        if not site.municipality.switchboard_phone:
-            muni = replace(site.municipality, switchboard_phone=switchboard_from_site(site, criteria))
-            site = replace(site, municipality=muni)
-        results.append(score_site(site, run_checks(site, criteria), criteria, phone_checks.get(mid), own))
-    return ranked_order(rank(results))
+    return ranked_order(rank([judge_site(site, criteria, phone_checks, overrides) for site in sites]))
+
+
+def judge_site(
+    site: SiteSnapshot | CrawlFailure,
+    criteria: Criteria,
+    phone_checks: dict[str, Any],
+    overrides: dict[tuple[str, str], Any],
+) -> SiteResult:
+    """One site's result before ranking: the checks, the phone check and the overrides merged."""
+    mid = site.municipality.id
+    if isinstance(site, CrawlFailure):
+        return not_assessed(site, criteria)
+    foreign = foreign_site(site, criteria)
+    if foreign:
+        return not_assessed(_not_own_site(site, foreign), criteria)
+    own = {cid: o for (m, cid), o in overrides.items() if m == mid}
+    if not site.municipality.switchboard_phone:
+        muni = replace(site.municipality, switchboard_phone=switchboard_from_site(site, criteria))
+        site = replace(site, municipality=muni)
+    return score_site(site, run_checks(site, criteria), criteria, phone_checks.get(mid), own)
 
 
 def _not_own_site(site: SiteSnapshot, why: Reason) -> CrawlFailure:
@@ -408,24 +478,32 @@ def score(
     phone_checks: dict[str, Any] | None = None,
     overrides: dict[tuple[str, str], Any] | None = None,
     extra_run: dict[str, Any] | None = None,
+    inquiries: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """Score every archived site (stage 3-5) and write results.json; no network involved."""
-    meta, sites, missing = load_run(run_dir)
-    if missing:
-        raise AuditError(
-            f"{len(missing)} municipality(ies) were never crawled (first: {missing[0].id}); finish the run with --resume"
-        )
-    results = score_sites(sites, criteria, phone_checks=phone_checks, overrides=overrides)
-    document = results_document({**meta, **crawl_facts(sites), **(extra_run or {})}, results, criteria)
+    """Score every archived site (stage 3-5) and write results.json; no network involved.
+
+    Reading and judging the snapshots is spread over the machine's cores for a large run
+    (:mod:`audit.judging`); the results are the same, in the same order, as judged one by one."""
+    from audit.judging import judge_run
+
+    meta = read_json(run_dir / "run.json") if (run_dir / "run.json").is_file() else {}
+    judged = judge_run(run_dir, criteria, phone_checks or {}, overrides or {})
+    results = ranked_order(rank([j.result for j in judged]))
+    facts = {
+        "finished_at": crawl_facts_of(j.finished_at for j in judged),
+        "chromium_version": "; ".join(sorted({j.browser for j in judged if j.browser})),
+    }
+    document = results_document({**meta, **facts, **(extra_run or {})}, results, criteria)
+    if inquiries is not None:
+        document["inquiries"] = inquiries  # response times beside the score, never part of it
     write_json_atomic(run_dir / "results.json", document)
     return document
 
 
-def crawl_facts(sites: Sequence[SiteSnapshot | CrawlFailure]) -> dict[str, Any]:
-    """When the crawl ended (the last site's end) and which browser versions it used."""
-    ends = [s.finished_at for s in sites if s.finished_at]
-    versions = sorted({s.browser_version for s in sites if isinstance(s, SiteSnapshot) and s.browser_version})
-    return {"finished_at": max(ends) if ends else None, "chromium_version": "; ".join(versions)}
+def crawl_facts_of(ends: Iterable[str]) -> str | None:
+    """The crawl's end: the last site's."""
+    done = [e for e in ends if e]
+    return max(done) if done else None
 
 
 def load_results(run_dir: Path) -> dict[str, Any]:

@@ -30,8 +30,11 @@ _DATA_FILES = (
     "results.xlsx",
     "results.parquet",
     "verdicts.parquet",
+    "wcag.csv",
+    "wcag.parquet",
     "results.schema.json",
     "verdicts.schema.json",
+    "wcag.schema.json",
     "results.json",
     "CODEBOOK.md",
 )

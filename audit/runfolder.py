@@ -27,6 +27,8 @@ from audit.errors import AuditError
 TOOL = "municipal-service-audit"
 RUN_FILE = "run.json"
 LOCK_FILE = ".audit.lock"
+# The researchers' files a run folder keeps (edited at the desk, read by every re-score).
+PHONE_CHECKS_FILE, OVERRIDES_FILE, INQUIRIES_FILE = "phone_checks.csv", "overrides.csv", "inquiries.csv"
 
 
 class RunKind(StrEnum):

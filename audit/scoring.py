@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 
+from audit.beside import run_beside
 from audit.criteria import Criteria
 from audit.models import (
     CheckResult,
@@ -120,7 +121,17 @@ def score_site(
         visited=tuple(Visit(p.final_url, p.title, p.depth, p.via_text, p.status) for p in site.pages),
         screenshot=home.screenshot,
         flags=site.flags + home.flags + (("consent_closed",) if home.consent and home.consent.closed else ()),
+        beside=beside_outcomes(site, checks, criteria),
+        wcag=tuple(p.wcag for p in site.pages if p.wcag is not None),
     )
+
+
+def beside_outcomes(
+    site: SiteSnapshot, checks: Mapping[str, CheckResult], criteria: Criteria
+) -> tuple[CriterionOutcome, ...]:
+    """The informational checks beside the score, as outcomes of their own (never weighted)."""
+    found = run_beside(site, checks, criteria)
+    return tuple(CriterionOutcome(name, r.verdict, r.reason, evidence=r.evidence) for name, r in found.items())
 
 
 def _outcomes(

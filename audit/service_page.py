@@ -77,7 +77,7 @@ def presents_as_service(label: str, page: PageSnapshot, vocab: Vocabulary) -> tu
     names the service right after it ("KomIn – kommunens medborgarkontor", "Torget er kommunens
     servicetorg"). Whether the heading names the service too does not matter.
     """
-    brand = fold(label_and_tagline(label)[0])
+    brand = fold(label_and_tagline(label, vocab.brand_tagline)[0])
     if not brand or len(brand.split()) > 4:
         return ()
     intro = (page.main_text or page.text)[:800]
@@ -87,7 +87,10 @@ def presents_as_service(label: str, page: PageSnapshot, vocab: Vocabulary) -> tu
         at = re.search(rf"(?<!\w){re.escape(brand)}(?!\w)", folded)
         if at is None or at.start() > 30:
             continue
-        after = text[at.end() : at.end() + 90] if len(folded) == len(text) else folded[at.end() : at.end() + 90]
+        after = text[at.end() : at.end() + 120] if len(folded) == len(text) else folded[at.end() : at.end() + 120]
+        while fold(after).lstrip().startswith(brand):  # a breadcrumb and a heading repeat the name
+            after = after.lstrip()[len(brand) :]
+        after = after[:90]
         terms = service_terms(after, vocab)
         if terms and _presented(after, terms, vocab) and not qualifying_decoy(text, vocab):
             return terms
@@ -103,8 +106,11 @@ def _presented(after: str, terms: tuple[str, ...], vocab: Vocabulary) -> bool:
     whose first tile is "Borgerservice" says nothing of the kind."""
     folded = fold(after)
     starts = [m.start() for t in terms for m in [re.search(rf"(?<!\w){re.escape(t)}", folded)] if m]
-    gap = folded[: min(starts)] if starts else folded
-    return bool(_PRESENTING_MARK.search(gap) or find_terms(gap, vocab.presenting, whole_word=True))
+    gap = (folded[: min(starts)] if starts else folded).strip()
+    # The mark or verb must follow the name at once: in "Kontakta Ormsberga kommun Växel: 0934-…
+    # Kundcenter" the colon belongs to "Växel", and nothing presents the one as the other.
+    first_word = gap.split()[0] if gap.split() else ""
+    return bool(_PRESENTING_MARK.match(gap) or find_terms(first_word, vocab.presenting, whole_word=True))
 
 
 def brand_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:

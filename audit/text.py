@@ -93,11 +93,23 @@ def has_term(text: str, terms: Iterable[str], *, whole_word: bool = False) -> bo
 _LABEL_SEPARATOR = re.compile(r"\s+[–—-]\s+|:\s+|\s+\|\s+")
 
 
-def label_and_tagline(text: str) -> tuple[str, str]:
+def label_and_tagline(text: str, tagline_words: Iterable[str] = ()) -> tuple[str, str]:
     """A link label split from its tagline: "Hagsjö Direkt – frågor och ärenden" gives
-    ("Hagsjö Direkt", "frågor och ärenden"); a label without one gives (label, "")."""
+    ("Hagsjö Direkt", "frågor och ärenden"); a label without one gives (label, "").
+
+    A tile whose name and description are two lines of one link reads as one run of words
+    ("Borgertorvet Pas, kørekort og sundhedskort"): with ``tagline_words``, a name of up to three
+    words followed by a line that starts with one of them is split there too."""
     parts = _LABEL_SEPARATOR.split(clean(text), maxsplit=1)
-    return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    words = parts[0].split()
+    starts = tuple(tagline_words)
+    for cut in range(1, min(3, len(words) - 1) + 1):
+        first = fold(words[cut]).strip(",.;:")
+        if words[cut][:1].isupper() and starts and find_terms(first, starts, whole_word=True):
+            return " ".join(words[:cut]), " ".join(words[cut:])
+    return parts[0], ""
 
 
 def snippet(text: str, around: str = "", size: int = 280) -> str:

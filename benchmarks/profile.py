@@ -77,13 +77,15 @@ def instrument() -> None:
 
     import audit.archive
     import audit.crawler.capture as capture
+    import audit.crawler.homepage as homepage
     import audit.crawler.navigation as navigation
     import audit.crawler.policy as policy
     import audit.crawler.site as site
 
     for owner, names in (
         (site.SiteCrawler, ("run", "_allowed", "_follow", "_visit")),
-        (navigation.Navigator, ("open_homepage", "goto", "_judge", "_await_client_redirect")),
+        (navigation.Navigator, ("open_homepage", "goto")),
+        (homepage.HomepageJudge, ("judge", "_await_client_redirect")),
         (capture.Recorder, ("snapshot", "_screenshots", "_mobile_elements")),
         (policy.SitePolicy, ("read_robots",)),
     ):

@@ -89,3 +89,12 @@ def site(*pages: PageSnapshot, name: str = "Solby", country: str = "SE") -> Site
         started_at="2026-11-01T00:00:00+00:00",
         finished_at="2026-11-01T00:00:05+00:00",
     )
+
+
+def without_clock(results: list[dict]) -> list[dict]:
+    """Results with the wall-clock fields removed, so two crawls of the same sites compare equal."""
+    timeless = []
+    for result in results:
+        attempts = [{k: v for k, v in a.items() if k not in ("started_at", "finished_at")} for a in result["attempts"]]
+        timeless.append({**{k: v for k, v in result.items() if k != "crawled_at"}, "attempts": attempts})
+    return timeless

@@ -374,7 +374,9 @@ def test_responsible_person_roles():
     assert verdict_for("Leder for servicetorget er Ola Nordmann") is Verdict.PASS
     assert verdict_for("Rådgiver Anna Berg svarer i telefon") is Verdict.FAIL
     assert verdict_for("Avdelingsleder Kari Holm. Rådgiver Anna Berg svarer i telefon.") is Verdict.PASS
-    assert verdict_for("Kontaktperson: Eva Ek") is Verdict.NEEDS_REVIEW
+    # A contact person is no role of responsibility (rubric): a fail, and so a phone check.
+    assert verdict_for("Kontaktperson: Eva Ek") is Verdict.FAIL
+    assert verdict_for("Ta kontakt med Eva Ek") is Verdict.NEEDS_REVIEW
     assert verdict_for("Ring oss på 12 34 56 78") is Verdict.FAIL
 
 

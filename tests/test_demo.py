@@ -154,3 +154,19 @@ def test_the_pop_up_covering_an_entry_is_named_with_advice_about_the_pop_up(demo
     page = BeautifulSoup((demo_run / "municipalities" / "5906.html").read_text(encoding="utf-8"), "lxml")
     advice = page.select_one("#criterion-easy_to_find .advice").get_text(" ", strip=True)
     assert "Kvitberg" in advice and "sidhuvudet" not in advice  # the entry is in place: move the pop-up
+
+
+def test_judging_in_a_pool_of_processes_gives_the_same_results(demo_run, tmp_path, monkeypatch):
+    import shutil
+
+    from audit import judging
+    from audit.criteria import default_criteria_path, load_criteria
+    from audit.pipeline import score
+
+    copy = tmp_path / "run"
+    shutil.copytree(demo_run, copy, ignore=shutil.ignore_patterns(".audit.lock"))
+    criteria = load_criteria(default_criteria_path())
+    alone = score(copy, criteria)["results"]
+    monkeypatch.setattr(judging, "POOL_FROM", 1)  # a pool even for the demo's few sites
+    pooled = score(copy, criteria)["results"]
+    assert pooled == alone and len(pooled) == 30

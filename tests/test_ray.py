@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import ray  # the test set-up installs the optional extra: a missing Ray fails, never skips
-from builders import CRITERIA  # noqa: E402
+from builders import CRITERIA, without_clock  # noqa: E402
 from hostile import HostileServer  # noqa: E402
 
 from audit.crawl_types import CrawlOptions  # noqa: E402
@@ -29,7 +29,7 @@ def _ledger_ids(run_dir: Path) -> list[str]:
 
 def _results(run_dir: Path) -> list[dict]:
     score(run_dir, CRITERIA)
-    return json.loads((run_dir / "results.json").read_text(encoding="utf-8"))["results"]
+    return without_clock(json.loads((run_dir / "results.json").read_text(encoding="utf-8"))["results"])
 
 
 def test_ray_engine_survives_a_killed_worker_and_matches_the_local_engine(tmp_path):

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import CRITERIA
+from builders import CRITERIA, without_clock
 from hostile import HostileServer
 
 from audit.crawl_types import Captured, CrawlOptions
@@ -48,7 +48,7 @@ def _done(run_dir: Path) -> int:
 
 def _results(run_dir: Path) -> list[dict]:
     subprocess.run([sys.executable, "-m", "audit", "score", str(run_dir), "--quiet"], check=True)
-    return json.loads((run_dir / "results.json").read_text(encoding="utf-8"))["results"]
+    return without_clock(json.loads((run_dir / "results.json").read_text(encoding="utf-8"))["results"])
 
 
 def test_kill_and_resume_matches_an_uninterrupted_run(tmp_path):

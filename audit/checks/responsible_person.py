@@ -36,7 +36,7 @@ def _people(page: PageSnapshot, ties: tuple[str, ...] | None, site: SiteSnapshot
     out: list[Person] = []
     page_names_service = ties is None or bool(service_page_terms(page, vocab)[0])
     blocks = [el for el in page.elements if el.kind == "block" and el.landmark not in _REGIONS_SKIPPED]
-    for text in [el.text for el in blocks] + cards(blocks, vocab, stop):
+    for text in [el.text for el in blocks] + cards(blocks, vocab, stop) + rows(blocks):
         for person in people_in(text, vocab, stop):
             # On a linked page (an organisation chart) the person must be tied to the service itself.
             if page_names_service or find_terms(text, vocab.terms("service_entry") + (ties or ())):
@@ -47,6 +47,7 @@ def _people(page: PageSnapshot, ties: tuple[str, ...] | None, site: SiteSnapshot
 # Lines closer than this (px) and starting this close to each other's left edge form one card.
 _CARD_GAP = 24
 _CARD_INDENT = 60
+_SAME_LINE = 3  # px between the tops of cells of one table row
 
 
 def cards(blocks: list[Element], vocab: Vocabulary, stop: frozenset[str]) -> list[str]:
@@ -67,6 +68,26 @@ def cards(blocks: list[Element], vocab: Vocabulary, stop: frozenset[str]) -> lis
     if len(card) > 1:
         out.append(", ".join(e.text for e in card))
     return out
+
+
+def rows(blocks: list[Element]) -> list[str]:
+    """Lines of a table or a row of columns ("Service og arkiv (Tenestetorget)" | "Randi Øvrebø
+    (einingsleiar)"): blocks side by side on one line, joined left to right, so a person in one
+    cell is tied to the unit named in the next."""
+    placed = sorted(
+        (el for el in blocks if el.box is not None and el.box.height > 0), key=lambda e: e.box.y if e.box else 0
+    )
+    lines: list[list[Element]] = []
+    for el in placed:
+        if lines and el.box and lines[-1][0].box and abs(el.box.y - lines[-1][0].box.y) <= _SAME_LINE:
+            lines[-1].append(el)
+        else:
+            lines.append([el])
+    joined = []
+    for line in lines:
+        if 1 < len(line) <= 6:
+            joined.append(" | ".join(e.text for e in sorted(line, key=lambda e: e.box.x if e.box else 0)))
+    return joined
 
 
 def _below(upper: Element, lower: Element) -> bool:

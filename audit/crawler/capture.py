@@ -16,6 +16,7 @@ from playwright.async_api import Page, Response
 
 from audit.crawl_types import Captured, CrawlOptions, WarcEntry
 from audit.crawler.collect import _COLLECT_JS, collect, collector_args, to_element, to_heading, to_overlay
+from audit.crawler.serverhtml import static_links
 from audit.criteria import Criteria
 from audit.models import ConsentAction, Element, PageSnapshot
 
@@ -46,7 +47,7 @@ class Recorder:
         data = await collect(page, vocab)
         html = (await page.content()).encode("utf-8")
         self.captured.blobs[f"{name}.html"] = html
-        headers = await self._keep_response(resp)
+        headers, body = await self._keep_response(resp)
         self.captured.warc.append(WarcEntry(page.url, "resource", "text/html; charset=utf-8", html))
         shot = full = ""
         mobile: tuple[Element, ...] = ()
@@ -59,12 +60,13 @@ class Recorder:
             via_text=via[0], via_url=via[1], parent_url=parent, redirect_chain=chain, consent=consent,
             content_type=headers.get("content-type", ""), html_file=f"{name}.html", screenshot=shot,
             full_screenshot=full, mobile_elements=mobile, viewport=self.criteria.settings.viewport,
+            server_links=static_links(body, resp.url if resp else page.url, headers.get("content-type", "")),
             **_collected(data),
         )  # fmt: skip
 
-    async def _keep_response(self, resp: Response | None) -> dict[str, str]:
+    async def _keep_response(self, resp: Response | None) -> tuple[dict[str, str], bytes]:
         if resp is None:
-            return {}
+            return {}, b""
         headers = await resp.all_headers()
         body = b""
         with contextlib.suppress(PlaywrightError):
@@ -72,7 +74,7 @@ class Recorder:
         self.captured.warc.append(
             WarcEntry(resp.url, "response", headers.get("content-type", ""), body, resp.status, tuple(headers.items()))
         )
-        return headers
+        return headers, body
 
     async def _screenshots(self, page: Page, name: str, data: dict[str, Any]) -> tuple[str, str]:
         width, _ = self.criteria.settings.viewport

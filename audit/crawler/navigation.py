@@ -110,6 +110,8 @@ class Navigator:
         if resp is not None and resp.status >= 400:
             return resp, None  # an error page is classified, not read: no settle needed
         if not settle:
+            # A followed page is read for its text and links; a short pause lets scripts that
+            # build the content after DOMContentLoaded finish (``load`` comes too early for them).
             await self.page.wait_for_timeout(min(self.options.settle_ms, 150))
             return resp, None
         # A bounded settle: wait for ``load`` but never longer than the settle budget, so a

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Page
 
+from audit.beside.statement import statement_link
 from audit.crawl_types import Captured, CrawlOptions
+from audit.crawler import wcag
 from audit.crawler.capture import Recorder
 from audit.crawler.consent import close_consent
 from audit.crawler.navigation import Navigator, Opened, redirect_chain
 from audit.crawler.policy import HostPacer, SitePolicy
 from audit.criteria import Criteria
 from audit.follow import FollowPlan, Step
-from audit.linkrank import same_site
+from audit.linkrank import Candidate, same_site
 from audit.messages import render
 from audit.models import CrawlFailure, Municipality, PageSnapshot, Reason, SiteSnapshot, SiteStatus, reason
 
@@ -38,6 +41,20 @@ def locale_for(muni: Municipality) -> str:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# Followed pages are read for their text, links and styles, never seen on a screenshot: their
+# pictures are not fetched. Blocked inside Chromium, so no request crosses into Python.
+_PICTURES = tuple(
+    f"*.{ext}" for ext in ("png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "mp4", "webm")
+)
+
+
+async def _skip_images(context: BrowserContext, page: Page) -> None:
+    with contextlib.suppress(Exception):  # only a saving: without it the pages load in full
+        session = await context.new_cdp_session(page)
+        await session.send("Network.enable")
+        await session.send("Network.setBlockedURLs", {"urls": list(_PICTURES)})
 
 
 class SiteCrawler:
@@ -112,7 +129,11 @@ class SiteCrawler:
         home = await self.recorder.snapshot(
             page, opened.response, depth=0, url=self.muni.url, chain=opened.chain, consent=consent
         )
+        if self.options.wcag:
+            home = replace(home, wcag=await wcag.scan(page, "homepage"))
+        await _skip_images(context, page)
         pages = [home, *await self._follow(page, navigator, home)]
+        statement = await self._statement(page, navigator, home) if self.options.wcag else None
         self.captured.result = SiteSnapshot(
             municipality=self.muni,
             pages=tuple(pages),
@@ -121,6 +142,7 @@ class SiteCrawler:
             user_agent=self.options.user_agent,
             browser_version=self.browser_version,
             flags=(*self.flags, *self.recorder.flags),
+            statement=statement,
         )
 
     async def _allowed(self) -> bool:
@@ -158,8 +180,11 @@ class SiteCrawler:
                 continue
             snap = await self._visit(page, navigator, step, home.final_url)
             if snap is not None:
-                pages.append(snap)
+                known = plan.found_service
                 plan.opened(snap, step)
+                if self.options.wcag and plan.found_service and not known:  # the first service page
+                    snap = replace(snap, wcag=await wcag.scan(page, "service"))
+                pages.append(snap)
         left = plan.unvisited()
         if left:
             self.flags.append(f"page_budget:{left}")
@@ -167,6 +192,18 @@ class SiteCrawler:
         if unread and not plan.found_service:
             self.flags.append(f"unread_sections:{unread}")
         return pages
+
+    async def _statement(self, page: Page, navigator: Navigator, home: PageSnapshot) -> PageSnapshot | None:
+        """The accessibility statement the homepage links to, opened beside the crawl (never
+        among the pages the five checks read)."""
+        link = statement_link(home, self.criteria.vocabulary)
+        if link is None or not self.policy.may_open(link.href):
+            return None
+        step = Step(Candidate(link.href, link.text or link.name, 0.0, "statement"), 1, home.final_url)
+        snap = await self._visit(page, navigator, step, home.final_url)
+        if snap is None:
+            self.flags.append("statement_failed")
+        return snap
 
     async def _visit(self, page: Page, navigator: Navigator, step: Step, home_url: str) -> PageSnapshot | None:
         """Open a followed link; None (and nothing kept) when it fails, leaves the site or went private.

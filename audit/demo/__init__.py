@@ -49,5 +49,5 @@ def serve_demo() -> Iterator[tuple[Path, int]]:
 def demo_config(listing: Path, out: Path, criteria: Criteria, concurrency: int = 4) -> RunConfig:
     """The demo as a run: its own kind of folder (redone from scratch each time), its phone checks,
     and the private-network guard lifted, since the demo sites live on 127.0.0.1."""
-    options = CrawlOptions(concurrency=concurrency, allow_private_network=True)
+    options = CrawlOptions(concurrency=concurrency, allow_private_network=True, wcag=True)  # the whole product on show
     return RunConfig(listing, out, criteria, options, kind=RunKind.DEMO, phone_checks=PHONE_CHECKS)

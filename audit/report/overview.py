@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import mean
@@ -100,6 +101,9 @@ class Overview:
     byline: str
     averages_note: str
     summary: tuple[str, ...]
+    inquiries: Chart | None = None
+    wcag: tuple[Chart, ...] = ()  # the axe-core scan beside the score, when the run made one
+    wcag_intro: str = ""
 
 
 def _ranked(run: Run) -> list[SiteResult]:
@@ -147,11 +151,72 @@ def build_overview(
         max_score=run.max_score,
         preliminary=_preliminary(ranked, t),
         byline=byline(run, t),
-        averages_note=t("averages_note", settled=len(settled), assessed=len(scores))
-        if len(settled) < len(scores)
-        else "",
+        averages_note=_averages_note(t, settled, scores),
         summary=press_summary(run, t, ranked, settled),
+        inquiries=_inquiries(run, t),
+        wcag=_wcag_charts(run, t),
+        wcag_intro=t("wcag_section_intro", version=clean_text(run.meta.get("axe_version"), 20) or "\u2013"),
     )
+
+
+_TOP_RULES = 10
+
+
+def _averages_note(t: Strings, settled: Sequence[int], scores: Sequence[int]) -> str:
+    return t("averages_note", settled=len(settled), assessed=len(scores)) if len(settled) < len(scores) else ""
+
+
+def _wcag_charts(run: Run, t: Strings) -> tuple[Chart, ...]:
+    """Elements in violation per municipality, and the rules violated in most municipalities."""
+    scanned = [s for s in run.sites if s.assessed and s.wcag]
+    if not scanned:
+        return ()
+    per_site = sorted(
+        ((site_name(s), sum(r.count for p in s.wcag for r in p.violations)) for s in scanned),
+        key=lambda pair: (-pair[1], pair[0].casefold()),
+    )
+    bars = [charts.Bar(name, float(n), str(n)) for name, n in per_site]
+    title = t("chart_wcag_sites_title")
+    svg = charts.horizontal_bars(
+        "chart-wcag-sites", title, t("chart_wcag_sites_desc"), bars, max(max(b.value for b in bars), 1.0)
+    )
+    sites_chart = Chart(
+        "chart-wcag-sites", title, svg, (t("col_name"), t("col_violations")), tuple((n, str(c)) for n, c in per_site)
+    )
+    rules = Counter(r.rule for s in scanned for r in {v.rule: v for p in s.wcag for v in p.violations}.values())
+    common = sorted(rules.items(), key=lambda pair: (-pair[1], pair[0]))[:_TOP_RULES]
+    rule_bars = [charts.Bar(clean_text(rule, 60), float(n), str(n)) for rule, n in common]
+    title = t("chart_wcag_rules_title")
+    svg = charts.horizontal_bars("chart-wcag-rules", title, t("chart_wcag_rules_desc"), rule_bars, float(len(scanned)))
+    rows = tuple((clean_text(rule, 60), str(n)) for rule, n in common)
+    return sites_chart, Chart("chart-wcag-rules", title, svg, (t("col_rule"), t("col_municipalities")), rows)
+
+
+def _inquiries(run: Run, t: Strings) -> Chart | None:
+    """Response times to mystery-shopper inquiries: median working days, shares within 1 and 3."""
+    if run.inquiries is None:
+        return None
+    names = {s.municipality.id: site_name(s) for s in run.sites}
+    bars, rows = [], []
+    for entry in run.inquiries:
+        name = names.get(str(entry.get("municipality_id")), clean_text(entry.get("municipality_id"), 64))
+        median = entry.get("median_days")
+        shown = t.number(float(median)) if isinstance(median, (int, float)) else "\u2013"
+        bars.append(charts.Bar(name, float(median) if isinstance(median, (int, float)) else 0.0, shown))
+        rows.append(
+            (
+                name,
+                f"{entry.get('answered', 0)} / {entry.get('sent', 0)}",
+                shown,
+                t.percent(float(entry.get("within_one") or 0.0)),
+                t.percent(float(entry.get("within_three") or 0.0)),
+            )
+        )
+    top = max((b.value for b in bars), default=0.0)
+    title = t("chart_inquiries_title")
+    svg = charts.horizontal_bars("chart-inquiries", title, t("chart_inquiries_desc"), bars, max(top, 1.0))
+    headers = (t("col_name"), t("col_answered"), t("col_median_days"), t("col_within_one"), t("col_within_three"))
+    return Chart("chart-inquiries", title, svg, headers, tuple(rows))
 
 
 def _preliminary(ranked: Sequence[SiteResult], t: Strings) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from audit.messages import known, render, word
 from audit.models import Attempt, Box, CriterionOutcome, Evidence, SiteResult, Source, Verdict, reason
+from audit.report.beside import BesideView, build_beside
 from audit.report.compare import Change
 from audit.report.i18n import Strings
 from audit.report.safety import asset_href, clean_text
@@ -67,6 +68,7 @@ class MunicipalityPage:
     change: ChangeView | None
     attempts: tuple[tuple[str, ...], ...]  # started, finished, result, requests
     visited: tuple[tuple[str, str, str, str], ...]  # depth, title, link text, address
+    beside: BesideView | None = None
 
 
 def build_page(
@@ -95,6 +97,7 @@ def build_page(
             (_depth(v.depth, t), clean_text(v.title, 160) or t("none"), clean_text(v.via_text, 120), clean_text(v.url))
             for v in site.visited
         ),
+        beside=build_beside(site, t),
     )
 
 

@@ -38,6 +38,8 @@ DATA_FILES = (
     ("results.xlsx", "dl_xlsx"),
     ("results.parquet", "dl_parquet"),
     ("verdicts.parquet", "dl_parquet"),
+    ("wcag.csv", "dl_wcag_csv"),
+    ("wcag.parquet", "dl_parquet"),
     ("results.json", "dl_json"),
     ("CODEBOOK.md", "dl_codebook"),
 )

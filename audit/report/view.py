@@ -96,6 +96,7 @@ class Run:
     viewport: tuple[int, int]
     service_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     calibration: tuple[dict[str, Any], ...] = ()
+    inquiries: tuple[dict[str, Any], ...] | None = None  # response times, when an inquiry file was given
 
     @property
     def max_score(self) -> int:
@@ -142,7 +143,9 @@ def parse_run(results: dict[str, Any], t: Strings) -> Run:
     )
     record = results.get("calibration")
     batches = tuple(b for b in record if isinstance(b, dict)) if isinstance(record, list) else ()
-    return Run(parse_sites(results), criteria, meta, _viewport(meta), names, batches)
+    asked = results.get("inquiries")
+    inquiries = tuple(i for i in asked if isinstance(i, dict)) if isinstance(asked, list) else None
+    return Run(parse_sites(results), criteria, meta, _viewport(meta), names, batches, inquiries)
 
 
 def _viewport(meta: dict[str, Any]) -> tuple[int, int]:
