@@ -27,7 +27,7 @@ from audit.phone_checks import load_phone_checks
 pytestmark = pytest.mark.browser
 
 import axe_playwright_python.sync_playwright as axe_api  # noqa: E402
-import playwright.sync_api as playwright_api  # noqa: E402
+from browsers import sync_chromium  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
 
@@ -63,12 +63,8 @@ def desk_url(desk_run: Path) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=executable, args=args)
+    with sync_chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _results(run: Path) -> dict[str, Any]:

@@ -268,7 +268,9 @@ def test_load_run_on_the_demo_gives_the_documented_dtypes(demo_run: Path) -> Non
         assert [str(frame[c.name].dtype) for c in table.columns] == [c.dtype for c in table.columns], name
     assert str(run.verdicts["crawled_at"].dtype) == "datetime64[ns, UTC]" and run.verdicts["crawled_at"].notna().any()
     assert set(run.results["status"].dropna()) <= set(run.results["status"].cat.categories)
-    assert run.results["score"].notna().any() and run.run["kind"] == "run"  # the fixture runs the demo sites with audit run
+    assert (
+        run.results["score"].notna().any() and run.run["kind"] == "run"
+    )  # the fixture runs the demo sites with audit run
     assert not audit.compare(run, run)["changed"].any()
 
 

@@ -3,8 +3,6 @@ a phone-width window needs no horizontal scrolling. Screenshots go to tests/outp
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from audit.report import render_report
 pytestmark = pytest.mark.browser
 
 import axe_playwright_python.sync_playwright as axe_api  # noqa: E402 - after the marker, on purpose
-import playwright.sync_api as playwright_api  # noqa: E402
+from browsers import sync_chromium  # noqa: E402
 
 SCREENSHOTS = Path(__file__).resolve().parent / "output" / "screenshots"
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
@@ -42,13 +40,8 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser(demo_run: Path) -> Iterator[Any]:
     # The demo is crawled (by asyncio) before this module's synchronous browser starts its loop.
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    # Chromium's sandbox cannot run as root (as in CI containers); elsewhere keep it on.
-    args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=executable, args=args)
+    with sync_chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _open(browser: Any, run_dir: Path, page: str, size: tuple[int, int]) -> Any:
