@@ -61,12 +61,14 @@ _STATE: dict[str, Any] = {}
 def _setup(
     run_dir: Path, criteria: Criteria, phone_checks: dict[str, Any], overrides: dict[tuple[str, str], Any]
 ) -> None:
+    from audit.pipeline import judge_site  # the pipeline imports this module; bound once per worker
+
     _STATE.update(run_dir=run_dir, criteria=criteria, phone_checks=phone_checks, overrides=overrides)
+    _STATE["judge_site"] = judge_site
 
 
 def _judge(muni_id: str) -> Judged:
-    from audit.pipeline import judge_site
-
+    judge_site = _STATE["judge_site"]
     site = load_site(_STATE["run_dir"], muni_id)
     if site is None:
         raise AuditError(f"municipality {muni_id} was never crawled; finish the run with --resume")

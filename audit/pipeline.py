@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -490,7 +490,7 @@ def score(
     judged = judge_run(run_dir, criteria, phone_checks or {}, overrides or {})
     results = ranked_order(rank([j.result for j in judged]))
     facts = {
-        "finished_at": crawl_facts_of(j.finished_at for j in judged),
+        "finished_at": max((j.finished_at for j in judged if j.finished_at), default=None),  # the last site's end
         "chromium_version": "; ".join(sorted({j.browser for j in judged if j.browser})),
     }
     document = results_document({**meta, **facts, **(extra_run or {})}, results, criteria)
@@ -498,12 +498,6 @@ def score(
         document["inquiries"] = inquiries  # response times beside the score, never part of it
     write_json_atomic(run_dir / "results.json", document)
     return document
-
-
-def crawl_facts_of(ends: Iterable[str]) -> str | None:
-    """The crawl's end: the last site's."""
-    done = [e for e in ends if e]
-    return max(done) if done else None
 
 
 def load_results(run_dir: Path) -> dict[str, Any]:
@@ -526,26 +520,14 @@ def report(run_dir: Path, results: dict[str, Any], *, lang: str | None = None, c
 def write_call_list(results: dict[str, Any], target: Path) -> int:
     """Write the call list as a CSV a researcher fills in (the phone-check columns left empty)."""
     from audit.csvio import write_csv
+    from audit.phone_checks import COLUMNS as PHONE_COLUMNS
 
     rows = call_list(results)
-    header = [
-        "municipality_id",
-        "name",
-        "region",
-        "switchboard_phone",
-        "url",
-        "checked_on",
-        "responsible_person_named",
-        "person_name",
-        "role",
-        "caller",
-        "notes",
-    ]
-    write_csv(
-        target,
-        header,
-        ([r["id"], r["name"], r["region"], r["switchboard_phone"], r["url"], "", "", "", "", "", ""] for r in rows),
-    )
+    # The phone-check columns themselves, so the filled-in file loads as it is.
+    known = ("name", "region", "switchboard_phone", "url")
+    to_fill = PHONE_COLUMNS[1:]
+    header = [PHONE_COLUMNS[0], *known, *to_fill]
+    write_csv(target, header, ([r["id"], *(r[k] for k in known), *([""] * len(to_fill))] for r in rows))
     return len(rows)
 
 

@@ -83,11 +83,11 @@ def instrument() -> None:
     import audit.crawler.site as site
 
     for owner, names in (
-        (site.SiteCrawler, ("run", "_allowed", "_follow", "_visit")),
+        (site.SiteCrawler, ("run", "_follow", "_visit")),
         (navigation.Navigator, ("open_homepage", "goto")),
         (homepage.HomepageJudge, ("judge", "_await_client_redirect")),
         (capture.Recorder, ("snapshot", "_screenshots", "_mobile_elements")),
-        (policy.SitePolicy, ("read_robots",)),
+        (policy.SitePolicy, ("refusal", "read_robots")),
     ):
         for name in names:
             _wrap_async(owner, name, f"{owner.__name__}.{name}")

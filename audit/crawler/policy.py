@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Route
 
 from audit.crawl_types import CrawlOptions
+from audit.models import Reason, SiteStatus, reason
 from audit.netguard import private_address, private_reason
 from audit.robots import Robots, fetch_robots
 
@@ -83,6 +84,22 @@ class SitePolicy:
             timeout_s=self.options.page_timeout_s,
         )
         return self.robots
+
+    async def refusal(self, url: str) -> tuple[SiteStatus, Reason] | None:
+        """Why the site must not be crawled: a private homepage address, or robots.txt; else None."""
+        private = await self.homepage_refusal(url)
+        if private:
+            return SiteStatus.PRIVATE_NETWORK, reason("failure.private_address", host=private[0], address=private[1])
+        if not self.options.obey_robots:
+            return None
+        robots = await self.read_robots(url)
+        if robots.refused_hop:
+            return SiteStatus.PRIVATE_NETWORK, reason("failure.robots_private", url=robots.refused_hop)
+        if robots.unreachable:
+            return SiteStatus.ROBOTS_DISALLOWED, reason("failure.robots_unavailable", http=robots.status)
+        if not robots.allows(url):
+            return SiteStatus.ROBOTS_DISALLOWED, reason("failure.robots_disallowed")
+        return None
 
     def may_open(self, url: str) -> bool:
         """robots.txt allows ``url`` (always true when robots.txt is not obeyed)."""

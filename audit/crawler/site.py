@@ -107,7 +107,9 @@ class SiteCrawler:
         )
 
     async def _crawl(self, context: BrowserContext) -> None:
-        if not await self._allowed():
+        refused = await self.policy.refusal(self.muni.url)
+        if refused:
+            self._fail(*refused)
             return
         page = await context.new_page()
         navigator = Navigator(page, self.options, self.pacer, self.policy, self.criteria.vocabulary.challenge_title)
@@ -144,27 +146,6 @@ class SiteCrawler:
             flags=(*self.flags, *self.recorder.flags),
             statement=statement,
         )
-
-    async def _allowed(self) -> bool:
-        """The homepage's address is public (or allowed) and robots.txt lets us in."""
-        refusal = await self.policy.homepage_refusal(self.muni.url)
-        if refusal:
-            self._fail(
-                SiteStatus.PRIVATE_NETWORK, reason("failure.private_address", host=refusal[0], address=refusal[1])
-            )
-            return False
-        if not self.options.obey_robots:
-            return True
-        robots = await self.policy.read_robots(self.muni.url)
-        if robots.refused_hop:
-            self._fail(SiteStatus.PRIVATE_NETWORK, reason("failure.robots_private", url=robots.refused_hop))
-        elif robots.unreachable:
-            self._fail(SiteStatus.ROBOTS_DISALLOWED, reason("failure.robots_unavailable", http=robots.status))
-        elif not robots.allows(self.muni.url):
-            self._fail(SiteStatus.ROBOTS_DISALLOWED, reason("failure.robots_disallowed"))
-        else:
-            return True
-        return False
 
     async def _follow(self, page: Page, navigator: Navigator, home: PageSnapshot) -> list[PageSnapshot]:
         plan = FollowPlan(self.criteria, self.muni.name, self.options.follow_per_page)

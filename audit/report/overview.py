@@ -183,7 +183,7 @@ def _wcag_charts(run: Run, t: Strings) -> tuple[Chart, ...]:
     sites_chart = Chart(
         "chart-wcag-sites", title, svg, (t("col_name"), t("col_violations")), tuple((n, str(c)) for n, c in per_site)
     )
-    rules = Counter(r.rule for s in scanned for r in {v.rule: v for p in s.wcag for v in p.violations}.values())
+    rules = Counter(rule for s in scanned for rule in {v.rule for p in s.wcag for v in p.violations})
     common = sorted(rules.items(), key=lambda pair: (-pair[1], pair[0]))[:_TOP_RULES]
     rule_bars = [charts.Bar(clean_text(rule, 60), float(n), str(n)) for rule, n in common]
     title = t("chart_wcag_rules_title")
