@@ -7,7 +7,10 @@ whole matrix takes well under a minute.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import time
+from pathlib import Path
 
 import pytest
 from builders import CRITERIA
@@ -237,3 +240,35 @@ def test_blocked_sites_get_a_recheck_pass_reported_separately(tmp_path):
     assert still.status is SiteStatus.BLOCKED
     recheck = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["recheck"]
     assert recheck[0]["sites"] == {"once": "ok", "always": "blocked"}
+
+
+def _children_environments() -> dict[str, str]:
+    """Each direct child process's command name and NODE_OPTIONS, read from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == os.getpid():
+                env = dict(
+                    item.split("=", 1)
+                    for item in (stat.parent / "environ").read_bytes().decode("utf-8", "replace").split("\0")
+                    if "=" in item
+                )
+                found[stat.parent.joinpath("comm").read_text().strip()] = env.get("NODE_OPTIONS", "")
+    return found
+
+
+def test_the_driver_starts_with_bounded_heap_settings_and_the_environment_is_restored(monkeypatch):
+    """Node's heap bounds reach Playwright's driver (a user's own options after them), and only it."""
+    from audit.crawler.pool import DRIVER_NODE_OPTIONS, BrowserPool
+
+    monkeypatch.setenv("NODE_OPTIONS", "--trace-warnings")
+
+    async def driver_environment() -> dict[str, str]:
+        async with BrowserPool():
+            return _children_environments()
+
+    found = asyncio.run(driver_environment())
+    drivers = [options for name, options in found.items() if name.startswith("node")]
+    assert drivers == [f"{DRIVER_NODE_OPTIONS} --trace-warnings"]
+    assert os.environ["NODE_OPTIONS"] == "--trace-warnings"
