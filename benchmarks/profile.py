@@ -40,6 +40,31 @@ from typing import Any  # noqa: E402
 
 TIMES: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
+CLOCK = time.monotonic  # with --cpu: CPU seconds of this process and its browser (see tree_cpu)
+NATION_PID: list[int] = []  # the nation server is a child too; its CPU is not the tool's
+
+
+_SEEN_CPU: dict[int, float] = {}  # pid -> last CPU seconds read; a process that ended keeps its share
+
+
+def tree_cpu() -> float:
+    """User+system CPU seconds of this process and every descendant but the nation server.
+
+    Renderers end when a site's context closes; their last reading is kept, so the total never
+    goes back (what a process spent after its last reading is missed, a small undercount).
+    """
+    import psutil
+
+    me = psutil.Process()
+    _SEEN_CPU[me.pid] = sum(me.cpu_times()[:2])
+    for child in me.children(recursive=True):
+        if child.pid in NATION_PID:
+            continue
+        try:
+            _SEEN_CPU[child.pid] = sum(child.cpu_times()[:2])
+        except psutil.Error:
+            pass
+    return sum(_SEEN_CPU.values())
 
 
 def _wrap_async(owner: Any, name: str, label: str) -> None:
@@ -47,11 +72,11 @@ def _wrap_async(owner: Any, name: str, label: str) -> None:
 
     @functools.wraps(original)
     async def timed(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.monotonic()
+        t0 = CLOCK()
         try:
             return await original(*args, **kwargs)
         finally:
-            TIMES[label] += time.monotonic() - t0
+            TIMES[label] += CLOCK() - t0
             CALLS[label] += 1
 
     setattr(owner, name, timed)
@@ -62,11 +87,11 @@ def _wrap_sync(owner: Any, name: str, label: str) -> None:
 
     @functools.wraps(original)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        t0 = time.monotonic()
+        t0 = CLOCK()
         try:
             return original(*args, **kwargs)
         finally:
-            TIMES[label] += time.monotonic() - t0
+            TIMES[label] += CLOCK() - t0
             CALLS[label] += 1
 
     setattr(owner, name, timed)
@@ -238,7 +263,16 @@ def main() -> None:
         default="pyinstrument" if _has_pyinstrument() else "cprofile",
         help="pyinstrument (sampling, low overhead; default when installed) or cProfile (deterministic, inflates many small calls)",
     )
+    ap.add_argument(
+        "--cpu",
+        action="store_true",
+        help="phases in CPU seconds of the tool's process tree (Python, driver, Chromium) instead of wall clock; "
+        "exact only with --concurrency 1, where no other site's work overlaps a step",
+    )
     args = ap.parse_args()
+    if args.cpu:
+        global CLOCK
+        CLOCK = tree_cpu
 
     instrument()  # before the imports below, so they bind the timed versions
     import audit.archive as archive
@@ -251,6 +285,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="audit-profile-"))
     csv_path, run_dir = tmp / "municipalities.csv", tmp / "run"
     server, port = start_nation(args.sites, args.seed, csv_path)
+    NATION_PID.append(server.pid)
     try:
         criteria = load_criteria(default_criteria_path())
         munis = load_municipalities(csv_path)
@@ -294,8 +329,9 @@ def main() -> None:
         f"score {score_wall:.2f} s; report {report_wall:.2f} s"
     )
     site_seconds = TIMES.get("SiteCrawler.run", 0.0) or 1.0
+    unit = "CPU seconds of the process tree" if args.cpu else "wall clock"
     print(
-        f"\n--- phases, wall clock, site-seconds summed over sites (SiteCrawler.run = {site_seconds:.0f} site-s = 100 %) ---"
+        f"\n--- phases, {unit}, site-seconds summed over sites (SiteCrawler.run = {site_seconds:.0f} site-s = 100 %) ---"
     )
     print(f"{'phase':<48} {'calls':>6} {'site-s':>8} {'share':>7} {'per call':>9}")
     for label, secs in sorted(TIMES.items(), key=lambda kv: -kv[1]):

@@ -201,6 +201,21 @@ def test_service_page_is_followed_and_archived(crawled):
     assert {w.kind for w in captured.warc} == {"response", "resource"}
 
 
+def test_homepage_screenshots_are_the_first_screen_and_the_page_capped_in_height(crawled):
+    import struct
+
+    captured = crawled[0]["ok"]
+    home = captured.result.pages[0]
+    png, jpg = captured.blobs[home.screenshot], captured.blobs[home.full_screenshot]
+    assert png.startswith(b"\x89PNG") and struct.unpack(">II", png[16:24]) == tuple(CRITERIA.settings.viewport)
+    assert jpg.startswith(b"\xff\xd8") and home.full_screenshot.endswith("-full.jpg")
+    # The JPEG's frame header (SOF0) holds its height and width.
+    sof = jpg.index(b"\xff\xc0")
+    height, width = struct.unpack(">HH", jpg[sof + 5 : sof + 9])
+    assert width == CRITERIA.settings.viewport[0]
+    assert 0 < height <= OPTIONS.full_page_max_px
+
+
 def test_one_bad_site_cannot_stall_the_run(crawled):
     from datetime import datetime
 
