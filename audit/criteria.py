@@ -93,8 +93,10 @@ class Vocabulary:
     brand_tagline: tuple[str, ...]
     presenting: tuple[str, ...]
     browse_first: tuple[str, ...]
+    service_index: tuple[str, ...]
     browse_never: tuple[str, ...]
     person_page_hint: tuple[str, ...]
+    staff_page: tuple[str, ...]
     challenge_title: tuple[str, ...]
     street_suffix: tuple[str, ...]
     time_range_word: tuple[str, ...]
@@ -419,8 +421,10 @@ _SINGLE_LISTS = (
     "brand_tagline",
     "presenting",
     "browse_first",
+    "service_index",
     "browse_never",
     "person_page_hint",
+    "staff_page",
     "challenge_title",
     "street_suffix",
     "time_range_word",

@@ -76,11 +76,14 @@ class FollowPlan:
             return
         found = self._candidates(page, from_service_page=service)
         steps = [Step(c, step.depth + 1, page.final_url) for c in found]
+        # A service page's own links (its organisation or staff page, where its manager is named)
+        # come before the rest of the menu: they are what is left to read once the service is found.
+        ahead = [s for s in steps if s.candidate.first or service]
         self.queue = [
-            *(s for s in steps if s.candidate.first),
+            *ahead,
             *self._subsections(page, step),
             *self.queue,
-            *(s for s in steps if not s.candidate.first),
+            *(s for s in steps if s not in ahead),
         ]
 
     def _subsections(self, page: PageSnapshot, step: Step) -> list[Step]:

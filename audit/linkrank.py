@@ -181,7 +181,9 @@ def browse_links(
     instead of the menu every page repeats."""
     out: dict[str, Candidate] = {}
     for link in links:
+        index = find_terms(link.text or link.name, vocab.service_index)
         where = _in_navigation(link) if within == "navigation" else link.landmark == within
+        where = where or (within == "navigation" and bool(index))  # an A–Z of services, wherever it is
         if link.kind != "link" or not link.href or not where:
             continue
         path = urlsplit(link.href).path
@@ -197,8 +199,9 @@ def browse_links(
             continue  # privacy, cookies, the accessibility statement, log-in: no service lives there
         url = normalise_url(link.href)
         first = bool(find_terms(label, vocab.browse_first))
-        # The main menu before the footer: a footer repeats the menu's sections or lists fine print.
-        score = 1.0 if first else 0.5 if link.landmark != "footer" else 0.2
+        # The index of services first, then "about" sections; the main menu before the footer: a
+        # footer repeats the menu's sections or lists fine print.
+        score = 1.5 if index else 1.0 if first else 0.5 if link.landmark != "footer" else 0.2
         if url not in out or score > out[url].score:
             out[url] = Candidate(url, label, score, "site navigation")
     return sorted(out.values(), key=lambda c: -c.score)

@@ -69,6 +69,35 @@ def is_service_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
     return ()
 
 
+def service_text(page: PageSnapshot, vocab: Vocabulary) -> str:
+    """The text that speaks for the service on its page.
+
+    The whole page when its title or main heading names the service; on a page of many desks
+    ("Kontakta oss" with sections for building permits, the contact centre, water, school
+    transport), only the section under the heading that names it, up to the next heading of the
+    same rank: what another desk handles says nothing of this one.
+    """
+    text = page.main_text or page.text
+    headings = [h for h in page.headings if h.level <= 3 and not is_news_item(h)]
+    whole = [page.title if page.depth > 0 else "", *(h.text for h in headings if h.level == 1)]
+    if any(service_terms(t, vocab) and not qualifying_decoy(t, vocab) for t in whole):
+        return text
+    for i, h in enumerate(headings):
+        if h.level == 1 or not service_terms(h.text, vocab) or qualifying_decoy(h.text, vocab):
+            continue
+        start = text.find(h.text)
+        if start < 0:
+            return text
+        end = len(text)
+        for later in headings[i + 1 :]:
+            at = text.find(later.text, start + len(h.text))
+            if later.level <= h.level and at >= 0:
+                end = at
+                break
+        return text[start:end]
+    return text
+
+
 def presents_as_service(label: str, page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
     """The service words by which ``page`` presents ``label`` as the service, or ().
 

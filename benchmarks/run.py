@@ -303,7 +303,8 @@ def main() -> int:
     csv_path, run_dir = tmp / "municipalities.csv", tmp / "run"
     src = snapshot_tool(tmp)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(src), os.environ.get("PYTHONPATH", "")) if p)}
-    audit = [sys.executable, "-m", "audit"]  # the snapshot, through PYTHONPATH
+    # -P: not the current folder first on sys.path, where a checkout's audit/ would shadow the snapshot.
+    audit = [sys.executable, "-P", "-m", "audit"]  # the snapshot, through PYTHONPATH
     figures: dict[str, Any] = {
         "sites": args.sites,
         "concurrency": args.concurrency,

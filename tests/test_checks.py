@@ -364,6 +364,29 @@ def test_explains_help_needs_what_and_how():
     assert verdicts(site(home, phone_and_hours))["explains_help"] is Verdict.PASS
 
 
+def test_on_a_page_of_many_desks_what_it_helps_with_is_read_in_the_services_own_section():
+    home = page(elements=(link("Kontakta oss", "kontakta-oss/"),))
+
+    def contact_page(*sections: tuple[str, str]) -> PageSnapshot:
+        text = "Kontakta oss " + " ".join(f"{h} {body}" for h, body in sections)
+        return page("kontakta-oss/", depth=1, title="Kontakta oss", headings=("Kontakta oss", *(h for h, _ in sections)),
+                    text=text, via_text="Kontakta oss")  # fmt: skip
+
+    others = contact_page(
+        ("Bygglov", "Telefontid tisdag 9–11, 0480-45 02 10."),
+        ("Kundcenter", "Telefon 0480-45 00 00. Vardagar 8–16.30."),
+        ("VA-kundtjänst", "Frågor om vattenfakturor: 0480-45 04 00. skolskjuts@granneby.se"),
+    )
+    assert verdicts(site(home, others))["explains_help"] is Verdict.FAIL
+    # Its own section says what it helps with; how to reach it may follow under other headings.
+    own = contact_page(
+        ("Kundcenter", "Vi hjälper dig med frågor om skola och bygglov."),
+        ("Så når du oss", "Telefon 0480-45 00 00, e-post kundcenter@granneby.se."),
+        ("Press och media", "Journalister når kommunikationsavdelningen."),
+    )
+    assert verdicts(site(home, own))["explains_help"] is Verdict.PASS
+
+
 def test_responsible_person_roles():
     home = page(elements=(link("Servicetorget", "servicetorget/"),))
 
@@ -515,6 +538,39 @@ def test_name_and_role_on_separate_lines_make_one_card():
         Element(kind="block", text="Leder for Servicetorget", landmark="main", box=Box(100, 400, 600, 28)),
     ]
     assert cards(apart, vocab, frozenset()) == []
+
+
+def test_a_staff_page_under_the_service_pages_address_ties_everyone_on_it_to_the_service():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/"),))
+    svc = service_page()
+
+    def staff_page(path: str, title: str) -> PageSnapshot:
+        return page(path, depth=2, title=title, headings=(title,), parent=svc.final_url,
+                    elements=(block("Karin Lindqvist Enhetschef 0123-45 67 01"),))  # fmt: skip
+
+    assert (
+        verdicts(site(home, svc, staff_page("kontaktcenter/personal/", "Personal")))["responsible_person"]
+        is Verdict.PASS
+    )
+    # The same list elsewhere, or under the address as an organisation chart, does not name the service.
+    assert verdicts(site(home, svc, staff_page("personal/", "Personal")))["responsible_person"] is Verdict.FAIL
+    assert (
+        verdicts(site(home, svc, staff_page("kontaktcenter/org/", "Organisation")))["responsible_person"]
+        is Verdict.FAIL
+    )
+
+
+def test_press_and_web_roles_answer_for_the_press_or_the_page_not_for_the_service():
+    vocab = CRITERIA.vocabulary
+    for text in (
+        "Har du frågor från media? Kontakta pressansvarig Jonas Berg.",
+        "Ansvarlig for siden: webredaktør Sofie Dahl",
+        "Tiedottaja Mari Koski vastaa median kysymyksiin.",
+    ):
+        [person] = people_in(text, vocab, frozenset())
+        assert person.kind == "staff", text
+    [person] = people_in("Kontaktcenterchef: Anna Holm", vocab, frozenset())
+    assert person.kind == "responsible"
 
 
 def test_a_title_after_the_name_is_not_part_of_the_name():

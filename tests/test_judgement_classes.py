@@ -5,6 +5,11 @@
   headed "Nyheter" names the service and must not count as the entry.
 - ``brand-komin``: a utility-bar link "KomIn" leads to a page headed "KomIn – kommunens
   medborgarkontor": a front-page entry although the heading names the service too.
+- ``menu-fetch``: the menu's links are fetched when its button is clicked; the service is among
+  them (on the front page, not at first sight).
+- ``service-index``: the service is listed only in the index of services ("Alle tjenester A–Å")
+  linked from the homepage's content, behind more menu sections than the page budget; its manager
+  is named in a table on the service's own staff page.
 """
 
 from __future__ import annotations
@@ -51,3 +56,27 @@ def test_brand_link_whose_page_heading_names_the_service_is_on_the_front_page(re
     assert site["on_front_page"]["evidence"][0]["text"] == "KomIn"
     assert site["easy_to_find"]["verdict"] == "pass", site["easy_to_find"]["reason"]
     assert site["explains_help"]["verdict"] == "pass"
+
+
+def test_links_of_a_menu_fetched_when_opened_are_on_the_front_page_but_not_at_first_sight(results) -> None:
+    site = results["9103"]
+    assert site["entry_exists"]["verdict"] == "pass", render(site["entry_exists"]["reason"])
+    assert site["on_front_page"]["verdict"] == "pass", render(site["on_front_page"]["reason"])
+    assert site["on_front_page"]["evidence"][0]["text"] == "Medborgarservice"
+    assert site["easy_to_find"]["verdict"] == "fail", render(site["easy_to_find"]["reason"])
+    assert site["explains_help"]["verdict"] == "pass"
+
+
+def test_service_listed_only_in_the_index_of_services_is_found(results) -> None:
+    site = results["9104"]
+    assert site["entry_exists"]["reason"] == {
+        "code": "entry.deeper",
+        "params": {"clicks": 2, "words": ["Servicetorget"]},
+    }
+    assert site["on_front_page"]["verdict"] == "fail"
+
+
+def test_manager_in_the_service_pages_own_staff_table_is_read_before_the_rest_of_the_menu(results) -> None:
+    site = results["9104"]
+    assert site["responsible_person"]["verdict"] == "pass", render(site["responsible_person"]["reason"])
+    assert site["responsible_person"]["reason"]["params"]["name"] == "Kari Nordmo"

@@ -9,6 +9,7 @@ from audit.checks.channels import Channels, find_channels
 from audit.checks.findings import Findings
 from audit.criteria import Criteria
 from audit.models import CheckResult, Evidence, Reason, SiteSnapshot, Verdict, reason
+from audit.service_page import service_text
 from audit.text import as_written
 
 
@@ -40,7 +41,11 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
     tried: list[tuple[Evidence, Reason]] = []
     for m in found.service_pages[:3]:
         text = m.page.main_text or m.page.text
-        ch = find_channels(text, vocab)
+        # What it helps with must be said of the service itself (its own section on a page of many
+        # desks); how to reach it may stand anywhere on its page.
+        ch = dataclasses.replace(
+            find_channels(text, vocab), topics=find_channels(service_text(m.page, vocab), vocab).topics
+        )
         ok, why = _judge(ch, text)
         ev = page_evidence(
             m.page,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from audit.checks._evidence import page_evidence
 from audit.checks.findings import Findings
 from audit.checks.people import Person, names_in, people_in
@@ -14,7 +16,9 @@ from audit.text import as_written, find_terms, fold
 _REGIONS_SKIPPED = ("header", "nav", "footer")
 
 
-def _pages_to_read(site: SiteSnapshot, found: Findings) -> list[tuple[PageSnapshot, tuple[str, ...] | None]]:
+def _pages_to_read(
+    site: SiteSnapshot, found: Findings, vocab: Vocabulary
+) -> list[tuple[PageSnapshot, tuple[str, ...] | None]]:
     """Service pages, then pages linked from them.
 
     With each page the names that tie a person to the service there: None on a service page
@@ -26,8 +30,19 @@ def _pages_to_read(site: SiteSnapshot, found: Findings) -> list[tuple[PageSnapsh
     for page in site.pages:
         parent = service.get(normalise_url(page.parent_url)) if page.parent_url else None
         if parent is not None and page not in service.values():
-            out.append((page, tuple(fold(h.text) for h in parent.headings if h.level == 1 and len(h.text) <= 60)))
+            ties = tuple(fold(h.text) for h in parent.headings if h.level == 1 and len(h.text) <= 60)
+            out.append((page, None if _own_staff_page(page, parent, vocab) else ties))
     return out
+
+
+def _own_staff_page(page: PageSnapshot, parent: PageSnapshot, vocab: Vocabulary) -> bool:
+    """A staff page ("Henkilökunta", "Ansatte") under the service page's own address
+    ("/servicepunkt/" -> "/servicepunkt/personal/"): everyone listed there works for the service.
+    An organisation chart elsewhere must still tie a person to the service in its own words."""
+    below = urlsplit(normalise_url(parent.final_url)).path.rstrip("/")
+    path = urlsplit(normalise_url(page.final_url)).path.rstrip("/")
+    heading = next((h.text for h in page.headings if h.level == 1), page.title)
+    return below.count("/") >= 1 and path.startswith(below + "/") and bool(find_terms(heading, vocab.staff_page))
 
 
 def _people(page: PageSnapshot, ties: tuple[str, ...] | None, site: SiteSnapshot, criteria: Criteria) -> list[Person]:
@@ -109,7 +124,7 @@ def _role(person: Person) -> str:
 
 
 def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResult:
-    pages = _pages_to_read(site, found)
+    pages = _pages_to_read(site, found, criteria.vocabulary)
     if not pages:
         return CheckResult(Verdict.FAIL, reason("person.no_service_page"))
     unclear: list[tuple[PageSnapshot, Person]] = []

@@ -20,6 +20,7 @@ from audit.crawl_types import Captured, CrawlOptions
 from audit.crawler import wcag
 from audit.crawler.capture import Recorder
 from audit.crawler.consent import close_consent
+from audit.crawler.menus import open_empty_menus
 from audit.crawler.navigation import Navigator, Opened, redirect_chain
 from audit.crawler.policy import HostPacer, SitePolicy
 from audit.criteria import Criteria
@@ -55,6 +56,13 @@ async def _skip_images(context: BrowserContext, page: Page) -> None:
         session = await context.new_cdp_session(page)
         await session.send("Network.enable")
         await session.send("Network.setBlockedURLs", {"urls": list(_PICTURES)})
+
+
+async def _before_following(context: BrowserContext, page: Page, home: PageSnapshot, flags: list[str]) -> PageSnapshot:
+    """Once the homepage is recorded: the links of menus filled on opening, and no more pictures."""
+    home = await open_empty_menus(page, home, flags)
+    await _skip_images(context, page)
+    return home
 
 
 class SiteCrawler:
@@ -133,7 +141,7 @@ class SiteCrawler:
         )
         if self.options.wcag:
             home = replace(home, wcag=await wcag.scan(page, "homepage"))
-        await _skip_images(context, page)
+        home = await _before_following(context, page, home, self.flags)
         pages = [home, *await self._follow(page, navigator, home)]
         statement = await self._statement(page, navigator, home) if self.options.wcag else None
         self.captured.result = SiteSnapshot(

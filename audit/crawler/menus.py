@@ -1,0 +1,102 @@
+"""Menus whose links are fetched when they are opened: the homepage's links a resident reaches by
+one click on the menu button, which no collection of the page as loaded can see.
+
+A menu button (``aria-expanded="false"`` with ``aria-controls``) whose panel is empty (no link, no
+form, a few words at most such as "Loading…") is clicked once, after the homepage was recorded as it first appears (screenshots and the first
+sight are never touched). The links that the panel then shows are added to the homepage's links as
+hidden behind a click: on the front page, not at first sight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from audit.crawler.pool import bounded
+from audit.models import Element, PageSnapshot
+
+_MAX_MENUS = 3
+_LOAD_MS = 1500
+# More text than this in a closed panel is content of its own (a search box's help, a language list).
+_EMPTY_TEXT = 40
+
+_EMPTY_MENUS_JS = """(most) => {
+  const out = [];
+  const buttons = document.querySelectorAll('button[aria-expanded="false"][aria-controls], [role=button][aria-expanded="false"][aria-controls]');
+  for (const b of buttons) {
+    const id = b.getAttribute("aria-controls");
+    const panel = id && document.getElementById(id);
+    if (!panel || panel.querySelector("a[href], input, select, textarea") || (panel.textContent || "").trim().length > most) continue;
+    // A submit button in a form would send the form rather than open a menu.
+    if (b.tagName === "BUTTON" && b.closest("form") && (b.getAttribute("type") || "submit") === "submit") continue;
+    if (!out.includes(id)) out.push(id);
+  }
+  return out;
+}"""
+
+_PANEL_LINKS_JS = """(id) => {
+  const panel = document.getElementById(id);
+  if (!panel) return [];
+  const where = panel.closest("header, nav, footer, main, [role=banner], [role=navigation], [role=contentinfo], [role=main]");
+  const names = {BANNER: "header", NAVIGATION: "nav", CONTENTINFO: "footer", MAIN: "main"};
+  const landmark = where ? (names[(where.getAttribute("role") || "").toUpperCase()] || where.tagName.toLowerCase()) : "";
+  return [...panel.querySelectorAll("a[href]")].slice(0, 300).map((a) => ({
+    text: (a.innerText || a.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 300),
+    name: (a.getAttribute("aria-label") || "").trim().slice(0, 300),
+    href: a.href, landmark,
+  }));
+}"""
+
+
+async def open_empty_menus(page: Page, home: PageSnapshot, flags: list[str]) -> PageSnapshot:
+    """The homepage with the links of its on-demand menus added (unchanged when it has none)."""
+    try:
+        ids = (await bounded(page.evaluate(_EMPTY_MENUS_JS, _EMPTY_TEXT), 3)) or []
+    except PlaywrightError:
+        return home
+    known = {e.href for e in home.elements if e.kind == "link"}
+    added: list[Element] = []
+    for menu in ids[:_MAX_MENUS]:
+        for link in await _open(page, menu):
+            if link["href"] and link["href"] not in known and (link["text"] or link["name"]):
+                known.add(link["href"])
+                added.append(_hidden_link(link))
+    if not added:
+        return home
+    flags.append(f"menu_links_loaded:{len(added)}")
+    return replace(home, elements=(*home.elements, *added))
+
+
+async def _open(page: Page, menu: str) -> list[dict[str, str]]:
+    """Click the button of one menu, wait for its panel to fill, and read its links."""
+    button = page.locator(f'[aria-controls="{_css_string(menu)}"][aria-expanded="false"]').first
+    with contextlib.suppress(PlaywrightError):
+        await button.click(timeout=2000)
+        await page.wait_for_function(
+            "(id) => { const p = document.getElementById(id); return !!p && !!p.querySelector('a[href]'); }",
+            arg=menu,
+            timeout=_LOAD_MS,
+        )
+    with contextlib.suppress(PlaywrightError):
+        return list((await bounded(page.evaluate(_PANEL_LINKS_JS, menu), 3)) or [])
+    return []
+
+
+def _hidden_link(link: dict[str, str]) -> Element:
+    text, name = link["text"], link["name"]
+    return Element(
+        kind="link",
+        text=text or name,
+        name=name if name != text else "",
+        href=link["href"],
+        landmark=link["landmark"],
+        visible=False,
+        hidden_container=True,
+    )
+
+
+def _css_string(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
