@@ -20,6 +20,7 @@ from audit.text import find_terms, fold, label_and_tagline
 
 # A link scoring this much (the weight of naming the service) jumps the crawl's queue.
 _FIRST = 10
+ORGANISATION_PAGE = "organisation page"  # the reason given to a service page's link to its staff
 _FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".jpg", ".png", ".mp4", ".ics")
 
 
@@ -135,7 +136,7 @@ def _attractions(
     if from_service_page and find_terms(f"{label} {url_words}", vocab.person_page_hint):
         # The service page's own text ("Åsland Direkte i organisasjonen") says more than the
         # site-wide menu that every page repeats ("Politikk og organisasjon").
-        out.append((6 if link.landmark in ("main", "") else 4, "organisation page"))
+        out.append((6 if link.landmark in ("main", "") else 4, ORGANISATION_PAGE))
     return out
 
 

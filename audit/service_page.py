@@ -82,20 +82,27 @@ def service_text(page: PageSnapshot, vocab: Vocabulary) -> str:
     whole = [page.title if page.depth > 0 else "", *(h.text for h in headings if h.level == 1)]
     if any(service_terms(t, vocab) and not qualifying_decoy(t, vocab) for t in whole):
         return text
-    for i, h in enumerate(headings):
-        if h.level == 1 or not service_terms(h.text, vocab) or qualifying_decoy(h.text, vocab):
+    # Each heading is looked for after the one before it, so a jump list at the top of the page or
+    # another desk's heading that contains the same words is not taken for it.
+    placed: list[tuple[int, int, str]] = []  # (position in text, level, heading)
+    cursor = 0
+    for h in headings:
+        at = _whole_phrase(text, h.text, cursor)
+        if at >= 0:
+            placed.append((at, h.level, h.text))
+            cursor = at + len(h.text)
+    for i, (at, level, heading) in enumerate(placed):
+        if level == 1 or not service_terms(heading, vocab) or qualifying_decoy(heading, vocab):
             continue
-        start = text.find(h.text)
-        if start < 0:
-            return text
-        end = len(text)
-        for later in headings[i + 1 :]:
-            at = text.find(later.text, start + len(h.text))
-            if later.level <= h.level and at >= 0:
-                end = at
-                break
-        return text[start:end]
+        end = next((later for later, lv, _ in placed[i + 1 :] if lv <= level), len(text))
+        return text[at:end]
     return text
+
+
+def _whole_phrase(text: str, phrase: str, start: int) -> int:
+    """Where ``phrase`` stands as whole words in ``text`` from ``start``, or -1."""
+    m = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)").search(text, start) if phrase.strip() else None
+    return m.start() if m else -1
 
 
 def presents_as_service(label: str, page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:

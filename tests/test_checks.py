@@ -385,6 +385,13 @@ def test_on_a_page_of_many_desks_what_it_helps_with_is_read_in_the_services_own_
         ("Press och media", "Journalister når kommunikationsavdelningen."),
     )
     assert verdicts(site(home, own))["explains_help"] is Verdict.PASS
+    # A jump list at the top names the sections first; another desk's heading holds the same word.
+    listed = contact_page(
+        ("På sidan", "Kundtjänst VA, Kundtjänst, Bygglov"),
+        ("Kundtjänst VA", "Frågor om vattenfakturor: 0480-45 04 00."),
+        ("Kundtjänst", "Telefon 0480-45 00 00, e-post kundtjanst@granneby.se."),
+    )
+    assert verdicts(site(home, listed))["explains_help"] is Verdict.FAIL
 
 
 def test_responsible_person_roles():

@@ -6,7 +6,9 @@
 - ``brand-komin``: a utility-bar link "KomIn" leads to a page headed "KomIn – kommunens
   medborgarkontor": a front-page entry although the heading names the service too.
 - ``menu-fetch``: the menu's links are fetched when its button is clicked; the service is among
-  them (on the front page, not at first sight).
+  them (on the front page, not at first sight). Before the menu button come a search form's
+  submit button and a link dressed as a button, both with empty panels: clicking either would
+  leave the homepage before the menu is opened.
 - ``service-index``: the service is listed only in the index of services ("Alle tjenester A–Å")
   linked from the homepage's content, behind more menu sections than the page budget; its manager
   is named in a table on the service's own staff page.

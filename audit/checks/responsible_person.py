@@ -10,7 +10,7 @@ from audit.checks.people import Person, names_in, people_in
 from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url
 from audit.models import CheckResult, Element, Evidence, PageSnapshot, SiteSnapshot, Verdict, reason
-from audit.service_page import service_page_terms
+from audit.service_page import service_page_terms, service_text
 from audit.text import as_written, find_terms, fold
 
 _REGIONS_SKIPPED = ("header", "nav", "footer")
@@ -42,7 +42,11 @@ def _own_staff_page(page: PageSnapshot, parent: PageSnapshot, vocab: Vocabulary)
     below = urlsplit(normalise_url(parent.final_url)).path.rstrip("/")
     path = urlsplit(normalise_url(page.final_url)).path.rstrip("/")
     heading = next((h.text for h in page.headings if h.level == 1), page.title)
-    return below.count("/") >= 1 and path.startswith(below + "/") and bool(find_terms(heading, vocab.staff_page))
+    # A page of many desks ("Kontakt oss") is not the service's own: its staff list is everyone's.
+    whole = service_text(parent, vocab) == (parent.main_text or parent.text)
+    return (
+        below.count("/") >= 1 and path.startswith(below + "/") and whole and bool(find_terms(heading, vocab.staff_page))
+    )
 
 
 def _people(page: PageSnapshot, ties: tuple[str, ...] | None, site: SiteSnapshot, criteria: Criteria) -> list[Person]:

@@ -82,6 +82,7 @@ class Recorder:
         width, _ = self.criteria.settings.viewport
         shot, full = f"{name}.png", f"{name}-full.jpg"
         height = min(int(data.get("scrollHeight") or 0) or 768, self.options.full_page_max_px)
+        session: CDPSession | None = None
         try:
             await page.evaluate("() => window.scrollTo(0, 0)")
             session = await page.context.new_cdp_session(page)
@@ -92,10 +93,13 @@ class Recorder:
             self.captured.blobs[full] = await _capture(
                 session, {"format": "jpeg", "quality": 45, "clip": clip, "captureBeyondViewport": True}
             )
-            await session.detach()
         except (PlaywrightError, TimeoutError):
             self.flags.append("screenshot_failed")
             return (shot if shot in self.captured.blobs else ""), ""
+        finally:
+            if session is not None:
+                with contextlib.suppress(PlaywrightError):
+                    await session.detach()
         return shot, full
 
     async def _mobile_elements(self, page: Page) -> tuple[Element, ...]:

@@ -23,15 +23,23 @@ _LOAD_MS = 1500
 # More text than this in a closed panel is content of its own (a search box's help, a language list).
 _EMPTY_TEXT = 40
 
-_EMPTY_MENUS_JS = """(most) => {
+# A menu button: a button (never a submit) or an element with the button role, closed, naming its panel.
+_MENU_BUTTON = (
+    'button[aria-expanded="false"][aria-controls]:not([type=submit]), '
+    '[role=button][aria-expanded="false"][aria-controls]:not(a)'
+)
+
+_EMPTY_MENUS_JS = """([most, selector]) => {
   const out = [];
-  const buttons = document.querySelectorAll('button[aria-expanded="false"][aria-controls], [role=button][aria-expanded="false"][aria-controls]');
+  const buttons = document.querySelectorAll(selector);
   for (const b of buttons) {
+    // A link dressed as a button navigates; only a button that stays on the page is clicked.
+    if (b.closest("a[href]")) continue;
     const id = b.getAttribute("aria-controls");
     const panel = id && document.getElementById(id);
     if (!panel || panel.querySelector("a[href], input, select, textarea") || (panel.textContent || "").trim().length > most) continue;
     // A submit button in a form would send the form rather than open a menu.
-    if (b.tagName === "BUTTON" && b.closest("form") && (b.getAttribute("type") || "submit") === "submit") continue;
+    if (b.tagName === "BUTTON" && b.closest("form") && !b.getAttribute("type")) continue;
     if (!out.includes(id)) out.push(id);
   }
   return out;
@@ -40,9 +48,12 @@ _EMPTY_MENUS_JS = """(most) => {
 _PANEL_LINKS_JS = """(id) => {
   const panel = document.getElementById(id);
   if (!panel) return [];
-  const where = panel.closest("header, nav, footer, main, [role=banner], [role=navigation], [role=contentinfo], [role=main]");
+  // The panel's landmark, else its button's (a panel appended to the end of <body>).
+  const regions = "header, nav, footer, main, aside, [role=banner], [role=navigation], [role=contentinfo], [role=main]";
+  const button = document.querySelector(`[aria-controls="${CSS.escape(id)}"]`);
+  const where = panel.closest(regions) || (button && button.closest(regions));
   const names = {BANNER: "header", NAVIGATION: "nav", CONTENTINFO: "footer", MAIN: "main"};
-  const landmark = where ? (names[(where.getAttribute("role") || "").toUpperCase()] || where.tagName.toLowerCase()) : "";
+  const landmark = where ? (names[(where.getAttribute("role") || "").toUpperCase()] || {ASIDE: "complementary"}[where.tagName] || where.tagName.toLowerCase()) : "";
   return [...panel.querySelectorAll("a[href]")].slice(0, 300).map((a) => ({
     text: (a.innerText || a.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 300),
     name: (a.getAttribute("aria-label") || "").trim().slice(0, 300),
@@ -54,12 +65,14 @@ _PANEL_LINKS_JS = """(id) => {
 async def open_empty_menus(page: Page, home: PageSnapshot, flags: list[str]) -> PageSnapshot:
     """The homepage with the links of its on-demand menus added (unchanged when it has none)."""
     try:
-        ids = (await bounded(page.evaluate(_EMPTY_MENUS_JS, _EMPTY_TEXT), 3)) or []
+        ids = (await bounded(page.evaluate(_EMPTY_MENUS_JS, [_EMPTY_TEXT, _MENU_BUTTON]), 3)) or []
     except PlaywrightError:
         return home
     known = {e.href for e in home.elements if e.kind == "link"}
     added: list[Element] = []
     for menu in ids[:_MAX_MENUS]:
+        if page.url != home.final_url:
+            break  # a click took the tab elsewhere: what it shows now is not the homepage
         for link in await _open(page, menu):
             if link["href"] and link["href"] not in known and (link["text"] or link["name"]):
                 known.add(link["href"])
@@ -71,9 +84,12 @@ async def open_empty_menus(page: Page, home: PageSnapshot, flags: list[str]) -> 
 
 
 async def _open(page: Page, menu: str) -> list[dict[str, str]]:
-    """Click the button of one menu, wait for its panel to fill, and read its links."""
-    button = page.locator(f'[aria-controls="{_css_string(menu)}"][aria-expanded="false"]').first
+    """Click the button of one menu, wait for its panel to fill, and read its links (none when
+    the click navigated)."""
+    start = page.url
+    button = page.locator(_MENU_BUTTON).and_(page.locator(f'[aria-controls="{_css_string(menu)}"]'))
     with contextlib.suppress(PlaywrightError):
+        button = button.filter(visible=True).first
         await button.click(timeout=2000)
         await page.wait_for_function(
             "(id) => { const p = document.getElementById(id); return !!p && !!p.querySelector('a[href]'); }",
@@ -81,7 +97,8 @@ async def _open(page: Page, menu: str) -> list[dict[str, str]]:
             timeout=_LOAD_MS,
         )
     with contextlib.suppress(PlaywrightError):
-        return list((await bounded(page.evaluate(_PANEL_LINKS_JS, menu), 3)) or [])
+        if page.url == start:
+            return list((await bounded(page.evaluate(_PANEL_LINKS_JS, menu), 3)) or [])
     return []
 
 
