@@ -394,6 +394,30 @@ def test_on_a_page_of_many_desks_what_it_helps_with_is_read_in_the_services_own_
     assert verdicts(site(home, listed))["explains_help"] is Verdict.FAIL
 
 
+def test_a_named_advisers_own_line_is_not_the_services_channel():
+    home = page(elements=(link("Servicetorget", "servicetorget/"),))
+
+    def verdict_for(text: str) -> Verdict:
+        svc = service_page(text=text, path="servicetorget/", heading="Servicetorget")
+        return verdicts(site(home, svc, country="NO"))["explains_help"]
+
+    what = "Servicetorget. Dette kan vi hjelpe deg med: søknader og skjema. E-post: servicetorget@kommune.no. "
+    assert verdict_for(what + "Kontakt oss: Terje Lunde, Konsulent, Telefon: 62 45 10 17") is Verdict.FAIL
+    assert verdict_for(what + "Telefon: 62 45 10 00") is Verdict.PASS
+
+
+def test_a_bar_of_links_and_contact_labels_name_no_person():
+    home = page(elements=(link("Kundcenter", "kundcenter/"),))
+    bar = Element(kind="block", text="Lyssna Lättläst Other languages Kontakta oss", box=Box(80, 0, 1200, 34))
+    bar_links = tuple(
+        Element(kind="link", text=t, href=BASE + "x/", box=Box(800 + 90 * i, 6, 80, 21))
+        for i, t in enumerate(("Lyssna", "Lättläst", "Other languages", "Kontakta oss"))
+    )
+    labels = block("Kontakta oss Växel Växel: 0171-47 00 00 Öppettider Måndag–fredag 9–15")
+    svc = service_page(bar, *bar_links, labels)
+    assert verdicts(site(home, svc))["responsible_person"] is Verdict.FAIL
+
+
 def test_responsible_person_roles():
     home = page(elements=(link("Servicetorget", "servicetorget/"),))
 

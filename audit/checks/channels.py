@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from audit.checks.people import names_in
 from audit.criteria import Vocabulary
 from audit.text import find_terms, fold
 
@@ -88,9 +89,18 @@ def labelled_phone(text: str, labels: tuple[str, ...], vocab: Vocabulary) -> str
     return best[1] if best else ""
 
 
+_CARD_WINDOW = 60  # characters before a number in which a staff member's name and title make it theirs
+
+
 def _phone(text: str, vocab: Vocabulary) -> str:
-    found = phone_numbers(text, vocab)
-    return found[0][0] if found else ""
+    """The first phone number that is not a named staff member's own line ("Terje Lunde,
+    Konsulent, Telefon 62 45 10 17" reaches Terje, not the service)."""
+    for number, start in phone_numbers(text, vocab):
+        before = re.split(r"\d", text[max(0, start - _CARD_WINDOW) : start])[-1]
+        staff = find_terms(before, vocab.terms("staff_role")) and names_in(before, vocab, frozenset())
+        if not staff:
+            return number
+    return ""
 
 
 def _looks_like_date_or_year(s: str) -> bool:

@@ -39,6 +39,9 @@ def _title_terms(vocab: Vocabulary) -> tuple[str, ...]:
         + vocab.terms("unclear_role")
         + vocab.terms("contact_link")
         + vocab.terms("decoy")
+        + vocab.terms("switchboard")
+        # "Öppettider Måndag", "Växel Växel": switchboard, contact and opening-hours words are labels.
+        + tuple(w for words in vocab.channels.values() for w in words if len(w) >= 4)
     )
 
 

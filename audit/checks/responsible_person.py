@@ -54,13 +54,41 @@ def _people(page: PageSnapshot, ties: tuple[str, ...] | None, site: SiteSnapshot
     stop = frozenset(fold(w) for w in site.municipality.name.split()) | frozenset(fold(page.title).split()[:1])
     out: list[Person] = []
     page_names_service = ties is None or bool(service_page_terms(page, vocab)[0])
-    blocks = [el for el in page.elements if el.kind == "block" and el.landmark not in _REGIONS_SKIPPED]
+    links = [el for el in page.elements if el.kind in ("link", "button") and el.box is not None]
+    blocks = [
+        el
+        for el in page.elements
+        if el.kind == "block" and el.landmark not in _REGIONS_SKIPPED and not _link_bar(el, links)
+    ]
     for text in [el.text for el in blocks] + cards(blocks, vocab, stop) + rows(blocks):
         for person in people_in(text, vocab, stop):
             # On a linked page (an organisation chart) the person must be tied to the service itself.
             if page_names_service or find_terms(text, vocab.terms("service_entry") + (ties or ())):
                 out.append(person)
     return out
+
+
+# A block whose text is at least this share link texts is a bar of links ("Lyssna Lättläst Other
+# languages In English Kontakta oss"): its capitalised words are labels, not a person's name.
+_LINK_SHARE = 0.8
+
+
+def _link_bar(block: Element, links: list[Element]) -> bool:
+    b = block.box
+    if b is None or not block.text.strip():
+        return False
+    inside = [
+        el.text
+        for el in links
+        if el.box is not None
+        and b.x - 1 <= el.box.x
+        and el.box.x + el.box.width <= b.x + b.width + 1
+        and b.y - 1 <= el.box.y
+        and el.box.y + el.box.height <= b.y + b.height + 1
+        and el.text
+        and el.text in block.text
+    ]
+    return sum(len(t.replace(" ", "")) for t in inside) >= _LINK_SHARE * len(block.text.replace(" ", ""))
 
 
 # Lines closer than this (px) and starting this close to each other's left edge form one card.
