@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from audit.criteria import Criteria
-from audit.linkrank import ORGANISATION_PAGE, Candidate, browse_links, likely_sections, normalise_url, rank_links
+from audit.linkrank import Candidate, browse_links, likely_sections, normalise_url, rank_links
 from audit.models import PageSnapshot
 from audit.service_page import service_page_terms
 
@@ -78,7 +78,7 @@ class FollowPlan:
         steps = [Step(c, step.depth + 1, page.final_url) for c in found]
         # A service page's organisation or staff page, where its manager is named, comes before the
         # rest of the menu: it is what is left to read once the service is found.
-        ahead = [s for s in steps if s.candidate.first or (service and ORGANISATION_PAGE in s.candidate.reason)]
+        ahead = [s for s in steps if s.candidate.first or (service and s.candidate.organisation)]
         self.queue = [
             *ahead,
             *self._subsections(page, step),

@@ -20,7 +20,7 @@ from audit.text import find_terms, fold, label_and_tagline
 
 # A link scoring this much (the weight of naming the service) jumps the crawl's queue.
 _FIRST = 10
-ORGANISATION_PAGE = "organisation page"  # the reason given to a service page's link to its staff
+_ORGANISATION_PAGE = "organisation page"
 _FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".jpg", ".png", ".mp4", ".ics")
 
 
@@ -32,6 +32,7 @@ class Candidate:
     reason: str
     names_service: bool = False  # the link's own text or accessible name names the service
     first: bool = False  # strong enough to be opened before anything else already queued
+    organisation: bool = False  # a service page's link to its organisation or staff page
 
 
 def same_site(url: str, base: str) -> bool:
@@ -109,7 +110,9 @@ def score_link(
         return None
     names_service = bool(find_terms(label, vocab.terms("service_entry")))
     why = ", ".join(reason for _, reason in reasons)
-    return Candidate(normalise_url(link.href), link.text or link.name, score, why, names_service, score >= _FIRST)
+    organisation = any(reason == _ORGANISATION_PAGE for _, reason in reasons)
+    url = normalise_url(link.href)
+    return Candidate(url, link.text or link.name, score, why, names_service, score >= _FIRST, organisation)
 
 
 def _attractions(
@@ -136,7 +139,7 @@ def _attractions(
     if from_service_page and find_terms(f"{label} {url_words}", vocab.person_page_hint):
         # The service page's own text ("Åsland Direkte i organisasjonen") says more than the
         # site-wide menu that every page repeats ("Politikk og organisasjon").
-        out.append((6 if link.landmark in ("main", "") else 4, ORGANISATION_PAGE))
+        out.append((6 if link.landmark in ("main", "") else 4, _ORGANISATION_PAGE))
     return out
 
 
@@ -182,10 +185,11 @@ def browse_links(
     instead of the menu every page repeats."""
     out: dict[str, Candidate] = {}
     for link in links:
+        if link.kind != "link" or not link.href:
+            continue
         index = find_terms(link.text or link.name, vocab.service_index)
         where = _in_navigation(link) if within == "navigation" else link.landmark == within
-        where = where or (within == "navigation" and bool(index))  # an A–Z of services, wherever it is
-        if link.kind != "link" or not link.href or not where:
+        if not (where or (within == "navigation" and index)):  # an A–Z of services, wherever it is
             continue
         path = urlsplit(link.href).path
         if (

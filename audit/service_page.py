@@ -70,18 +70,24 @@ def is_service_page(page: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
 
 
 def service_text(page: PageSnapshot, vocab: Vocabulary) -> str:
-    """The text that speaks for the service on its page.
+    """The text that speaks for the service on its page: its own section (see
+    :func:`service_section`), else the whole page."""
+    section = service_section(page, vocab)
+    return (page.main_text or page.text) if section is None else section
 
-    The whole page when its title or main heading names the service; on a page of many desks
-    ("Kontakta oss" with sections for building permits, the contact centre, water, school
-    transport), only the section under the heading that names it, up to the next heading of the
-    same rank: what another desk handles says nothing of this one.
+
+def service_section(page: PageSnapshot, vocab: Vocabulary) -> str | None:
+    """On a page of many desks ("Kontakta oss" with sections for building permits, the contact
+    centre, water, school transport), the section under the heading that names the service, up to
+    the next heading of the same rank: what another desk handles says nothing of this one. None
+    when the page as a whole is the service's (its title or main heading names it) or no section
+    heading names it.
     """
     text = page.main_text or page.text
     headings = [h for h in page.headings if h.level <= 3 and not is_news_item(h)]
     whole = [page.title if page.depth > 0 else "", *(h.text for h in headings if h.level == 1)]
     if any(service_terms(t, vocab) and not qualifying_decoy(t, vocab) for t in whole):
-        return text
+        return None
     # Each heading is looked for after the one before it, so a jump list at the top of the page or
     # another desk's heading that contains the same words is not taken for it.
     placed: list[tuple[int, int, str]] = []  # (position in text, level, heading)
@@ -96,7 +102,7 @@ def service_text(page: PageSnapshot, vocab: Vocabulary) -> str:
             continue
         end = next((later for later, lv, _ in placed[i + 1 :] if lv <= level), len(text))
         return text[at:end]
-    return text
+    return None
 
 
 def _whole_phrase(text: str, phrase: str, start: int) -> int:

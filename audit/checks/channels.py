@@ -71,9 +71,9 @@ def phone_numbers(text: str, vocab: Vocabulary) -> list[tuple[str, int]]:
     return out
 
 
-def _before(text: str, start: int) -> str:
+def _before(text: str, start: int, window: int = _LABEL_WINDOW) -> str:
     """The words just before a number, back to the previous number: its label, if it has one."""
-    return re.split(r"\d", text[max(0, start - _LABEL_WINDOW) : start])[-1]
+    return re.split(r"\d", text[max(0, start - window) : start])[-1]
 
 
 def labelled_phone(text: str, labels: tuple[str, ...], vocab: Vocabulary) -> str:
@@ -96,7 +96,7 @@ def _phone(text: str, vocab: Vocabulary) -> str:
     """The first phone number that is not a named staff member's own line ("Terje Lunde,
     Konsulent, Telefon 62 45 10 17" reaches Terje, not the service)."""
     for number, start in phone_numbers(text, vocab):
-        before = re.split(r"\d", text[max(0, start - _CARD_WINDOW) : start])[-1]
+        before = _before(text, start, _CARD_WINDOW)
         staff = find_terms(before, vocab.terms("staff_role")) and names_in(before, vocab, frozenset())
         if not staff:
             return number
@@ -137,9 +137,9 @@ def find_channels(text: str, vocab: Vocabulary) -> Channels:
     if address:
         found["address"] = address
     hours = _near(text, vocab.channels["hours"], time_range(vocab.time_range_word))
-    topics = find_terms(text, _all_topics(vocab))
-    return Channels(found=found, hours=hours, topics=topics)
+    return Channels(found=found, hours=hours, topics=help_topics(text, vocab))
 
 
-def _all_topics(vocab: Vocabulary) -> tuple[str, ...]:
-    return vocab.terms("help_topics")
+def help_topics(text: str, vocab: Vocabulary) -> tuple[str, ...]:
+    """The words in ``text`` that say what the service helps with."""
+    return find_terms(text, vocab.terms("help_topics"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from audit.checks._evidence import match_evidence, page_evidence
-from audit.checks.channels import Channels, find_channels
+from audit.checks.channels import Channels, find_channels, help_topics
 from audit.checks.findings import Findings
 from audit.criteria import Criteria
 from audit.models import CheckResult, Evidence, Reason, SiteSnapshot, Verdict, reason
@@ -43,9 +43,7 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
         text = m.page.main_text or m.page.text
         # What it helps with must be said of the service itself (its own section on a page of many
         # desks); how to reach it may stand anywhere on its page.
-        ch = dataclasses.replace(
-            find_channels(text, vocab), topics=find_channels(service_text(m.page, vocab), vocab).topics
-        )
+        ch = dataclasses.replace(find_channels(text, vocab), topics=help_topics(service_text(m.page, vocab), vocab))
         ok, why = _judge(ch, text)
         ev = page_evidence(
             m.page,

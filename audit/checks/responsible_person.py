@@ -10,7 +10,7 @@ from audit.checks.people import Person, names_in, people_in
 from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url
 from audit.models import CheckResult, Element, Evidence, PageSnapshot, SiteSnapshot, Verdict, reason
-from audit.service_page import service_page_terms, service_text
+from audit.service_page import service_page_terms, service_section
 from audit.text import as_written, find_terms, fold
 
 _REGIONS_SKIPPED = ("header", "nav", "footer")
@@ -43,9 +43,9 @@ def _own_staff_page(page: PageSnapshot, parent: PageSnapshot, vocab: Vocabulary)
     path = urlsplit(normalise_url(page.final_url)).path.rstrip("/")
     heading = next((h.text for h in page.headings if h.level == 1), page.title)
     # A page of many desks ("Kontakt oss") is not the service's own: its staff list is everyone's.
-    whole = service_text(parent, vocab) == (parent.main_text or parent.text)
+    own = service_section(parent, vocab) is None
     return (
-        below.count("/") >= 1 and path.startswith(below + "/") and whole and bool(find_terms(heading, vocab.staff_page))
+        below.count("/") >= 1 and path.startswith(below + "/") and own and bool(find_terms(heading, vocab.staff_page))
     )
 
 
@@ -80,7 +80,7 @@ def _link_bar(block: Element, links: list[Element]) -> bool:
     inside = [
         el.text
         for el in links
-        if el.box is not None
+        if el.box is not None  # for the type checker; ``links`` holds placed elements only
         and b.x - 1 <= el.box.x
         and el.box.x + el.box.width <= b.x + b.width + 1
         and b.y - 1 <= el.box.y

@@ -3,8 +3,9 @@ one click on the menu button, which no collection of the page as loaded can see.
 
 A menu button (``aria-expanded="false"`` with ``aria-controls``) whose panel is empty (no link, no
 form, a few words at most such as "Loading…") is clicked once, after the homepage was recorded as it first appears (screenshots and the first
-sight are never touched). The links that the panel then shows are added to the homepage's links as
-hidden behind a click: on the front page, not at first sight.
+sight are never touched). The page's collector then reads the links again, and those it did not
+have before are added to the homepage's links as hidden behind a click: on the front page, not at
+first sight.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from dataclasses import replace
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from audit.crawler.collect import collect, to_element
 from audit.crawler.pool import bounded
+from audit.criteria import Vocabulary
 from audit.models import Element, PageSnapshot
 
 _MAX_MENUS = 3
@@ -45,74 +48,44 @@ _EMPTY_MENUS_JS = """([most, selector]) => {
   return out;
 }"""
 
-_PANEL_LINKS_JS = """(id) => {
-  const panel = document.getElementById(id);
-  if (!panel) return [];
-  // The panel's landmark, else its button's (a panel appended to the end of <body>).
-  const regions = "header, nav, footer, main, aside, [role=banner], [role=navigation], [role=contentinfo], [role=main]";
-  const button = document.querySelector(`[aria-controls="${CSS.escape(id)}"]`);
-  const where = panel.closest(regions) || (button && button.closest(regions));
-  const names = {BANNER: "header", NAVIGATION: "nav", CONTENTINFO: "footer", MAIN: "main"};
-  const landmark = where ? (names[(where.getAttribute("role") || "").toUpperCase()] || {ASIDE: "complementary"}[where.tagName] || where.tagName.toLowerCase()) : "";
-  return [...panel.querySelectorAll("a[href]")].slice(0, 300).map((a) => ({
-    text: (a.innerText || a.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 300),
-    name: (a.getAttribute("aria-label") || "").trim().slice(0, 300),
-    href: a.href, landmark,
-  }));
-}"""
 
-
-async def open_empty_menus(page: Page, home: PageSnapshot, flags: list[str]) -> PageSnapshot:
+async def open_empty_menus(page: Page, home: PageSnapshot, vocab: Vocabulary, flags: list[str]) -> PageSnapshot:
     """The homepage with the links of its on-demand menus added (unchanged when it has none)."""
     try:
         ids = (await bounded(page.evaluate(_EMPTY_MENUS_JS, [_EMPTY_TEXT, _MENU_BUTTON]), 3)) or []
     except PlaywrightError:
         return home
-    known = {e.href for e in home.elements if e.kind == "link"}
-    added: list[Element] = []
     for menu in ids[:_MAX_MENUS]:
         if page.url != home.final_url:
             break  # a click took the tab elsewhere: what it shows now is not the homepage
-        for link in await _open(page, menu):
-            if link["href"] and link["href"] not in known and (link["text"] or link["name"]):
-                known.add(link["href"])
-                added.append(_hidden_link(link))
+        await _open(page, menu)
+    known = {e.href for e in home.elements if e.kind == "link"}
+    added: list[Element] = []
+    if ids and page.url == home.final_url:
+        # The page's own collector reads what the clicks revealed (landmarks, names, boxes as
+        # everywhere else); the links it did not have before stand behind a click.
+        with contextlib.suppress(PlaywrightError, KeyError):
+            for el in (await collect(page, vocab, links_only=True))["elements"]:
+                link = to_element(el)
+                if link.kind == "link" and link.href and link.href not in known:
+                    known.add(link.href)
+                    added.append(replace(link, visible=False, hidden_container=True))
     if not added:
         return home
     flags.append(f"menu_links_loaded:{len(added)}")
     return replace(home, elements=(*home.elements, *added))
 
 
-async def _open(page: Page, menu: str) -> list[dict[str, str]]:
-    """Click the button of one menu, wait for its panel to fill, and read its links (none when
-    the click navigated)."""
-    start = page.url
+async def _open(page: Page, menu: str) -> None:
+    """Click the button of one menu and wait for its panel to fill."""
     button = page.locator(_MENU_BUTTON).and_(page.locator(f'[aria-controls="{_css_string(menu)}"]'))
     with contextlib.suppress(PlaywrightError):
-        button = button.filter(visible=True).first
-        await button.click(timeout=2000)
+        await button.filter(visible=True).first.click(timeout=2000)
         await page.wait_for_function(
             "(id) => { const p = document.getElementById(id); return !!p && !!p.querySelector('a[href]'); }",
             arg=menu,
             timeout=_LOAD_MS,
         )
-    with contextlib.suppress(PlaywrightError):
-        if page.url == start:
-            return list((await bounded(page.evaluate(_PANEL_LINKS_JS, menu), 3)) or [])
-    return []
-
-
-def _hidden_link(link: dict[str, str]) -> Element:
-    text, name = link["text"], link["name"]
-    return Element(
-        kind="link",
-        text=text or name,
-        name=name if name != text else "",
-        href=link["href"],
-        landmark=link["landmark"],
-        visible=False,
-        hidden_container=True,
-    )
 
 
 def _css_string(value: str) -> str:

@@ -23,7 +23,7 @@ from audit.crawler.consent import close_consent
 from audit.crawler.menus import open_empty_menus
 from audit.crawler.navigation import Navigator, Opened, redirect_chain
 from audit.crawler.policy import HostPacer, SitePolicy
-from audit.criteria import Criteria
+from audit.criteria import Criteria, Vocabulary
 from audit.follow import FollowPlan, Step
 from audit.linkrank import Candidate, same_site
 from audit.messages import render
@@ -58,9 +58,11 @@ async def _skip_images(context: BrowserContext, page: Page) -> None:
         await session.send("Network.setBlockedURLs", {"urls": list(_PICTURES)})
 
 
-async def _before_following(context: BrowserContext, page: Page, home: PageSnapshot, flags: list[str]) -> PageSnapshot:
+async def _before_following(
+    context: BrowserContext, page: Page, home: PageSnapshot, vocab: Vocabulary, flags: list[str]
+) -> PageSnapshot:
     """Once the homepage is recorded: the links of menus filled on opening, and no more pictures."""
-    home = await open_empty_menus(page, home, flags)
+    home = await open_empty_menus(page, home, vocab, flags)
     await _skip_images(context, page)
     return home
 
@@ -141,7 +143,7 @@ class SiteCrawler:
         )
         if self.options.wcag:
             home = replace(home, wcag=await wcag.scan(page, "homepage"))
-        home = await _before_following(context, page, home, self.flags)
+        home = await _before_following(context, page, home, self.criteria.vocabulary, self.flags)
         pages = [home, *await self._follow(page, navigator, home)]
         statement = await self._statement(page, navigator, home) if self.options.wcag else None
         self.captured.result = SiteSnapshot(
