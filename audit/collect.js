@@ -168,7 +168,8 @@
   const articles = document.querySelectorAll("article");
   const mainArticle = (firstH1 && firstH1.closest("article")) || (articles.length === 1 ? articles[0] : null);
   // Regions headed as news ("Nyheter", "Aktuellt", "Uutiset"): the heading's own section, or the
-  // siblings that follow it up to the next heading of its rank when the section holds others.
+  // siblings that follow it up to the next heading of its rank when the section holds others or
+  // content before it.
   const newsRegions = new Set();
   const headedAsNews = (h) => { const t = fold(h.innerText || h.textContent); return NEWS_WORDS.some((w) => t === w || t.startsWith(w + " ")); };
   for (const h of document.querySelectorAll("h1, h2, h3, h4")) {
@@ -177,9 +178,11 @@
     while (box && box !== document.body && box.tagName !== "MAIN" && fold(box.innerText) === fold(h.innerText) && box.parentElement) box = box.parentElement;
     if (!box) continue;
     const rivals = Array.from(box.querySelectorAll("h1, h2, h3")).filter((o) => o !== h && !h.contains(o) && (o.tagName <= h.tagName));
-    if (box === document.body || box.tagName === "MAIN" || rivals.length) {
-      let anchor = h;
-      while (anchor.parentElement && anchor.parentElement !== box) anchor = anchor.parentElement;
+    let anchor = h;
+    while (anchor.parentElement && anchor.parentElement !== box) anchor = anchor.parentElement;
+    // Content before the heading in its box (service tiles above "Uutiset") is not news.
+    const before = Array.from(box.children).slice(0, Array.from(box.children).indexOf(anchor)).some((n) => norm(n.innerText));
+    if (box === document.body || box.tagName === "MAIN" || rivals.length || before) {
       for (let n = anchor.nextElementSibling; n; n = n.nextElementSibling) {
         if (n.matches("h1, h2, h3") || n.querySelector(h.tagName)) break;
         newsRegions.add(n);

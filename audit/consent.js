@@ -35,6 +35,8 @@
     for (let n = up(el); n && n !== document.body; n = up(n)) {
       if (isBanner(n)) { banner = n; }
     }
+    // A consent manager in an iframe of its own: the frame's whole document is the banner.
+    if (!banner && window !== window.top) banner = document.body;
     if (!banner) continue;
     el.setAttribute("data-audit-consent", String(i));
     out.push({index: i, text: norm(el.innerText || el.value || el.getAttribute("aria-label")), banner_text: norm(deepText(banner)).slice(0, 2000)});

@@ -90,6 +90,7 @@ class Vocabulary:
     news_path: tuple[str, ...]
     news_heading: tuple[str, ...]
     brand_hint: tuple[str, ...]
+    company_form: tuple[str, ...]
     brand_tagline: tuple[str, ...]
     presenting: tuple[str, ...]
     browse_first: tuple[str, ...]
@@ -418,6 +419,7 @@ _SINGLE_LISTS = (
     "news_path",
     "news_heading",
     "brand_hint",
+    "company_form",
     "brand_tagline",
     "presenting",
     "browse_first",

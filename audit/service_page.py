@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from audit.criteria import Vocabulary
-from audit.models import PageSnapshot
+from audit.models import Heading, PageSnapshot
 from audit.news import is_news_item, is_news_page
 from audit.text import find_terms, fold, label_and_tagline
 
@@ -81,13 +81,21 @@ def service_section(page: PageSnapshot, vocab: Vocabulary) -> str | None:
     centre, water, school transport), the section under the heading that names the service, up to
     the next heading of the same rank: what another desk handles says nothing of this one. None
     when the page as a whole is the service's (its title or main heading names it) or no section
-    heading names it.
+    heading names it. A section outside the main content (a contact box in the footer of every
+    page) is read from the whole text.
     """
-    text = page.main_text or page.text
     headings = [h for h in page.headings if h.level <= 3 and not is_news_item(h)]
     whole = [page.title if page.depth > 0 else "", *(h.text for h in headings if h.level == 1)]
     if any(service_terms(t, vocab) and not qualifying_decoy(t, vocab) for t in whole):
         return None
+    for text in dict.fromkeys((page.main_text or page.text, page.text)):
+        section = _section_in(text, headings, vocab)
+        if section is not None:
+            return section
+    return None
+
+
+def _section_in(text: str, headings: list[Heading], vocab: Vocabulary) -> str | None:
     # Each heading is looked for after the one before it, so a jump list at the top of the page or
     # another desk's heading that contains the same words is not taken for it.
     placed: list[tuple[int, int, str]] = []  # (position in text, level, heading)
@@ -176,13 +184,31 @@ def service_page_terms(page: PageSnapshot, vocab: Vocabulary) -> tuple[tuple[str
 
     The one definition of "service page", used by the crawler to steer and by the checks to judge.
     """
-    if _reached_as_decoy(page, vocab):
+    if _reached_as_decoy(page, vocab) or company_page(page, vocab):
         return (), ""
     terms = is_service_page(page, vocab)
     if terms:
         return terms, "heading"
     terms = brand_page(page, vocab) if not is_news_page(page, vocab) else ()
     return (terms, "brand") if terms else ((), "")
+
+
+def company_page(page: PageSnapshot, vocab: Vocabulary) -> str:
+    """The legal form when the page is a company's own ("Tervaniemen Vuokratalot Oy – asiakaspalvelu",
+    or a heading "Tallåsenhem" whose text says "Tallåsenhem AB är kommunens bostadsbolag"): the
+    customer service it names is the company's. '' when it is not."""
+    if page.depth == 0 or not vocab.company_form:
+        return ""
+    forms = "|".join(re.escape(f) for f in vocab.company_form)
+    text = fold(page.main_text or page.text)
+    for heading in (h.text for h in page.headings if h.level == 1):
+        name = fold(label_and_tagline(heading)[0])
+        found = re.search(rf"\s({forms})$", name) or (
+            re.search(rf"(?<!\w){re.escape(name)}\s+({forms})(?![\w/])", text) if name else None
+        )
+        if found:
+            return found.group(1)
+    return ""
 
 
 def _reached_as_decoy(page: PageSnapshot, vocab: Vocabulary) -> bool:

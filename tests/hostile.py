@@ -191,6 +191,12 @@ class _Handler(BaseHTTPRequestHandler):
             200, b"<html><head><title>Spin</title></head><body><p>Hej</p><script>while(true){}</script></body></html>"
         )
 
+    def _mode_spin_once(self) -> None:
+        # Spins on the first visit only: a site that ran out of time once, while the machine was busy.
+        if self.server.hits["spin-once/"] <= 1:
+            return self._mode_spin()
+        self._send(200, page())
+
     def _mode_metarefresh(self) -> None:
         if self.path.startswith("/ny"):
             return self._send(200, page("Ny adress"))

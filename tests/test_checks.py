@@ -733,3 +733,62 @@ def test_a_contact_link_to_a_switchboard_page_is_shown_with_the_page_it_led_to()
     assert ev.page_url == BASE and ev.url == BASE + "kontakt/"
     note = render(ev.note, "en")
     assert '"Kontakt"' in note and BASE + "kontakt/" in note and "Kontakt - Solby kommun" in note
+
+
+# Batch 9: a company's desk, a contact box on every page, another unit's manager, a parked host name.
+from audit.checks.responsible_person import other_unit  # noqa: E402
+from audit.service_page import company_page  # noqa: E402
+
+
+def test_a_link_naming_the_service_whose_page_is_a_companys_own_is_no_entry():
+    home = page(elements=(link("Björkhem kundtjänst", "bo/bjorkhem/", landmark="main", y=300),))
+    company = page(
+        "bo/bjorkhem/", depth=1, title="Björkhem - Solby kommun", headings=("Björkhem", "Kundtjänst"),
+        text="Björkhem AB är kommunens bostadsbolag. Kundtjänst hjälper dig med hyran. Telefon 0123-45 67 00.",
+        via_text="Björkhem kundtjänst", parent=BASE,
+    )  # fmt: skip
+    assert company_page(company, CRITERIA.vocabulary) == "ab"
+    assert verdicts(site(home, company))["entry_exists"] is Verdict.FAIL
+    titled = page("vuokra/", depth=1, headings=("Tervaniemen Vuokratalot Oy – asiakaspalvelu",), text="Vuokra-asunnot")
+    assert company_page(titled, CRITERIA.vocabulary) == "oy"
+    # The municipality's own service page is no company's, whatever it mentions.
+    assert company_page(service_page(), CRITERIA.vocabulary) == ""
+
+
+def test_people_on_a_page_that_names_the_service_only_in_its_footer_box_are_not_its_own():
+    home = page(elements=(link("Kontaktcenter", "kontaktcenter/"),))
+    org = page(
+        "organisation/", depth=1, title="Organisation - Solby", headings=("Organisation", "Förvaltningar", "Kontaktcenter"),
+        elements=(block("Barn- och utbildningsförvaltningen – förvaltningschef: Fredrik Johansson"),),
+        text="Organisation Förvaltningar Barn- och utbildningsförvaltningen – förvaltningschef: Fredrik Johansson "
+        "Kontaktcenter Telefon 0123-45 67 00",
+    )  # fmt: skip
+    org = PageSnapshot(**{**org.__dict__, "main_text": "Organisation Förvaltningar Barn- och utbildningsförvaltningen – "
+                          "förvaltningschef: Fredrik Johansson"})  # fmt: skip
+    assert verdicts(site(home, service_page(), org))["responsible_person"] is Verdict.FAIL
+
+
+def test_a_manager_written_with_another_unit_needs_review_not_a_pass():
+    vocab = CRITERIA.vocabulary
+    names = vocab.terms("service_entry") + ("servicecenter",)
+    labels = ("telefon", "tlf")
+    [karin] = people_in("Karin Ås, enhetschef Gata/park, ansvarar för gatuunderhållet", vocab, frozenset())
+    assert other_unit(karin, names, labels) == "Gata/park"
+    for text in (
+        "Anna Berg, enhetschef Kontaktcenter",
+        "Enhetschef: Karin Lind",
+        "Mette Kjær, Borgerservicechef Tlf 89 12",
+    ):
+        [person] = people_in(text, vocab, frozenset())
+        assert other_unit(person, names, labels) == "", text
+    svc = service_page(block("Karin Ås, enhetschef Gata/park, ansvarar för gatuunderhållet"))
+    result = run_checks(site(page(elements=(link("Kontaktcenter", "kontaktcenter/"),)), svc), CRITERIA)
+    assert result["responsible_person"].verdict is Verdict.NEEDS_REVIEW
+    assert "Gata/park" in render(result["responsible_person"].doubt)
+
+
+def test_a_parked_page_that_names_only_its_host_is_not_the_municipalitys():
+    parked = page(title="sjotorp.se", text="sjotorp.se Den här domänen kan vara till salu! Gör ett bud")
+    assert foreign_site(site(parked, name="Sjötorps kommun"), CRITERIA).code == "failure.parked"
+    bare = page(title="sjotorp.se", text="sjotorp.se Semesterboende Billiga flyg")
+    assert foreign_site(site(bare, name="Sjötorps kommun"), CRITERIA) is not None

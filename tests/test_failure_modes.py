@@ -41,6 +41,7 @@ MODES = [
     "latin1",
     "frames",
     "spin",
+    "spin-once",
     "metarefresh",
     "jsredirect",
     "jsmenu",
@@ -104,6 +105,15 @@ def test_each_failure_gets_its_status(crawled, mode, expected):
     assert result.status is expected, getattr(result, "detail", "")
     if expected is not SiteStatus.OK:
         assert isinstance(result, CrawlFailure) and result.detail
+
+
+def test_a_site_out_of_time_is_tried_once_more_at_the_end_and_only_that_try_is_recorded(crawled):
+    results, server, _ = crawled
+    again = results["spin-once"].result
+    assert again.status is SiteStatus.OK and "retried_after_time_limit" in again.flags
+    assert server.hits["spin-once/"] == 2
+    spun = results["spin"].result
+    assert isinstance(spun, CrawlFailure) and spun.attempts == 2 and server.hits["spin/"] == 2
 
 
 def test_http_error_keeps_the_code(crawled):

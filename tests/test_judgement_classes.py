@@ -12,6 +12,13 @@
 - ``service-index``: the service is listed only in the index of services ("Alle tjenester A–Å")
   linked from the homepage's content, behind more menu sections than the page budget; its manager
   is named in a table on the service's own staff page.
+- ``frame-consent``: the consent manager is an iframe whose document is nothing but the banner
+  (its buttons sit right in its body), over a dimmed page: closed with its least-consent choice,
+  the header's "Kundcenter" is visible at first sight.
+- ``tiles-news``: service tiles ("Asiakas<span>palvelu</span>") stand above the heading "Uutiset"
+  in one container: only what follows the heading is news.
+- ``company-desk``: "Björkhem kundtjänst" leads to the municipal housing company's page
+  ("Björkhem AB är kommunens bostadsbolag"), whose customer service and manager are the company's.
 """
 
 from __future__ import annotations
@@ -82,3 +89,23 @@ def test_manager_in_the_service_pages_own_staff_table_is_read_before_the_rest_of
     site = results["9104"]
     assert site["responsible_person"]["verdict"] == "pass", render(site["responsible_person"]["reason"])
     assert site["responsible_person"]["reason"]["params"]["name"] == "Kari Nordmo"
+
+
+def test_consent_manager_whose_frame_is_the_banner_is_closed_before_first_sight(results) -> None:
+    site = results["9105"]
+    assert site["on_front_page"]["verdict"] == "pass", render(site["on_front_page"]["reason"])
+    assert site["easy_to_find"]["verdict"] == "pass", render(site["easy_to_find"]["reason"])
+
+
+def test_tiles_above_a_news_heading_in_the_same_container_are_not_news(results) -> None:
+    site = results["9106"]
+    assert site["on_front_page"]["verdict"] == "pass", render(site["on_front_page"]["reason"])
+    assert site["on_front_page"]["evidence"][0]["text"] == "Asiakaspalvelu"
+    assert site["easy_to_find"]["verdict"] == "pass", render(site["easy_to_find"]["reason"])
+
+
+def test_a_companys_customer_service_on_the_municipal_site_is_no_entry(results) -> None:
+    site = results["9107"]
+    assert site["entry_exists"]["verdict"] == "fail", render(site["entry_exists"]["reason"])
+    assert site["on_front_page"]["verdict"] == "fail"
+    assert site["responsible_person"]["verdict"] != "pass", render(site["responsible_person"]["reason"])

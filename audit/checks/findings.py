@@ -15,8 +15,8 @@ from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url, same_site
 from audit.models import Element, PageSnapshot, Reason, SiteSnapshot, reason
 from audit.news import is_news_item, is_news_page, is_news_url
-from audit.service_page import presents_as_service, qualifying_decoy, service_page_terms, service_terms
-from audit.text import as_written, find_terms
+from audit.service_page import company_page, presents_as_service, qualifying_decoy, service_page_terms, service_terms
+from audit.text import as_written, find_terms, fold
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,26 @@ def _pages_by_url(site: SiteSnapshot) -> dict[str, PageSnapshot]:
 
 
 def desk_page(page: PageSnapshot, vocab: Vocabulary) -> str:
-    """The decoy word when the page is another desk's own page ("Kundeservice – Havøy kommunale
-    eiendom"): a mention of "kundeservice" in its text is that desk, not the municipality's service."""
+    """The decoy word when the page is another desk's or a company's own page ("Kundeservice –
+    Havøy kommunale eiendom", "Tallåsenhem AB"): a mention of "kundeservice" in its text is that
+    desk, not the municipality's service."""
     for text in (page.title, *(h.text for h in page.headings if h.level == 1)):
         if service_terms(text, vocab):
             decoy = qualifying_decoy(text, vocab)
             if decoy:
                 return decoy
-    return ""
+    return company_page(page, vocab)
+
+
+def _leads_to_desk(href: str, by_url: dict[str, PageSnapshot], vocab: Vocabulary) -> Reason | None:
+    """A link naming the service ("Tallåsenhem kundtjänst", "Kundesenter") whose page, once
+    opened, is another desk's or a company's own is that desk's entry, not the municipality's."""
+    target = by_url.get(normalise_url(href)) if href else None
+    word = desk_page(target, vocab) if target is not None and target.depth > 0 else ""
+    if not word or target is None:
+        return None
+    written = as_written(f"{target.title} {target.main_text or target.text}", (word,))
+    return reason("decoy.other_service", word=written[0] if written else word)
 
 
 def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
@@ -106,31 +118,34 @@ def analyse(site: SiteSnapshot, criteria: Criteria) -> Findings:
     for page in reach:
         if page.depth > 0 and not desk_page(page, vocab):
             if page.depth == 1:
-                found.deeper += _links_naming_service(page, vocab)
+                found.deeper += _links_naming_service(page, vocab, by_url)
             if not is_news_page(page, vocab):
-                found.mentions += _first_mention(page, vocab)
+                found.mentions += _first_mention(page, vocab, by_url)
     found.service_pages.sort(key=lambda m: (m.page.depth, m.how != "heading"))
     return found
 
 
-def _links_naming_service(page: PageSnapshot, vocab: Vocabulary) -> list[Match]:
+def _links_naming_service(page: PageSnapshot, vocab: Vocabulary, by_url: dict[str, PageSnapshot]) -> list[Match]:
     """Links on a page one click deep that name the service (and are no decoy)."""
     out = []
     for el in page.elements:
         label = f"{el.text} {el.name}"
         terms = _service_terms(label, vocab) if el.kind == "link" else ()
-        if terms and not decoy_reason(label, el.href, page, vocab, el):
+        if terms and not (decoy_reason(label, el.href, page, vocab, el) or _leads_to_desk(el.href, by_url, vocab)):
             out.append(Match(page, el, terms, "link"))
     return out
 
 
-def _first_mention(page: PageSnapshot, vocab: Vocabulary) -> list[Match]:
+def _first_mention(page: PageSnapshot, vocab: Vocabulary, by_url: dict[str, PageSnapshot]) -> list[Match]:
     """The first text block of the page's own content that names the service."""
+    links = {fold(el.text): el.href for el in page.elements if el.kind == "link" and el.href and el.text}
     for el in page.elements:
         if el.kind != "block" or el.landmark in ("header", "nav", "footer"):
             continue
         terms = _service_terms(el.text, vocab)
-        if terms and not decoy_reason(el.text, "", page, vocab, el):
+        # A block that is only a link's text is that link, judged by where it leads.
+        href = links.get(fold(el.text), "")
+        if terms and not (decoy_reason(el.text, href, page, vocab, el) or _leads_to_desk(href, by_url, vocab)):
             return [Match(page, el, terms, "mention")]
     return []
 
@@ -181,7 +196,7 @@ def _classify_home_element(
         if not terms:
             terms, how = _service_terms(el.name, vocab), "accessible name"
         if terms:
-            why = decoy_reason(label, el.href, home, vocab, el)
+            why = decoy_reason(label, el.href, home, vocab, el) or _leads_to_desk(el.href, by_url, vocab)
             match = Match(home, el, terms, how, target)
             if why:
                 found.rejected.append((match, why))

@@ -62,7 +62,8 @@ def names_municipality(site: SiteSnapshot) -> bool:
     stems = name_stems(site.municipality.name)
     if not stems:
         return True
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in stems) + ")")
+    # A host name ("sjotorp.se" on a parked page) names a domain, not the municipality.
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in stems) + r")(?!\w*\.[a-z]{2,}(?!\w))")
     for page in site.pages:
         if pattern.search(fold(page.title)) or pattern.search(fold(page.text[:50_000])):
             return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from audit.checks._evidence import page_evidence
@@ -9,7 +10,7 @@ from audit.checks.findings import Findings
 from audit.checks.people import Person, names_in, people_in
 from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url
-from audit.models import CheckResult, Element, Evidence, PageSnapshot, SiteSnapshot, Verdict, reason
+from audit.models import CheckResult, Element, Evidence, PageSnapshot, Reason, SiteSnapshot, Verdict, reason
 from audit.service_page import service_page_terms, service_section
 from audit.text import as_written, find_terms, fold
 
@@ -60,10 +61,15 @@ def _people(page: PageSnapshot, ties: tuple[str, ...] | None, site: SiteSnapshot
         for el in page.elements
         if el.kind == "block" and el.landmark not in _REGIONS_SKIPPED and not _link_bar(el, links)
     ]
+    # A page that names the service only in a section (a contact box that every page repeats, a
+    # page of many desks) speaks for it in that section alone.
+    section = fold(service_section(page, vocab) or "") if page_names_service else ""
     for text in [el.text for el in blocks] + cards(blocks, vocab, stop) + rows(blocks):
+        tied = bool(find_terms(text, vocab.terms("service_entry") + (ties or ())))
         for person in people_in(text, vocab, stop):
             # On a linked page (an organisation chart) the person must be tied to the service itself.
-            if page_names_service or find_terms(text, vocab.terms("service_entry") + (ties or ())):
+            in_section = not section or fold(person.name) in section
+            if tied or (page_names_service and in_section):
                 out.append(person)
     return out
 
@@ -155,29 +161,70 @@ def _role(person: Person) -> str:
     return as_written(person.text, (person.role,))[0]
 
 
+# Words between a role and the unit it heads ("enhetschef för Gata/park", "leder for Bygg").
+_UNIT_LEAD = re.compile(r"^[\s:–-]*(?:(?:för|for|of|på|ved|til|i)\s+)?", re.IGNORECASE)
+_UNIT_END = re.compile(r"[,.;:()|\n]")
+
+
+def other_unit(person: Person, names: tuple[str, ...], labels: tuple[str, ...]) -> str:
+    """The unit a responsible role is written with, when it is not the service ("Karin Ås,
+    enhetschef Gata/park" on the service page heads streets and parks); '' when the role stands
+    alone or names the service ("enhetschef Kontaktcenter", "Enhetschef: Karin Lind")."""
+    text, folded = person.text, fold(person.text)
+    at = folded.find(fold(person.name))
+    words = list(re.finditer(rf"\w*{re.escape(person.role)}\w*", folded))
+    if at < 0 or not words:
+        return ""
+    word = min(words, key=lambda m: abs(m.end() - at))
+    rest = _UNIT_END.split(text[word.end() : word.end() + 60], maxsplit=1)[0]
+    lead = _UNIT_LEAD.match(rest)
+    unit = rest[lead.end() if lead else 0 :].strip()
+    if (
+        not unit[:1].isupper()
+        or find_terms(word.group(0), names)  # "Borgerservicechef" heads the service
+        or find_terms(unit.split()[0], labels, whole_word=True)  # "Borgerservicechef Tlf 89 …"
+        or fold(unit).startswith(fold(person.name))
+        or find_terms(unit, names)
+    ):
+        return ""
+    return unit
+
+
+def _labels(vocab: Vocabulary) -> tuple[str, ...]:
+    """Contact-channel words: a role followed by "Tlf" or "E-post" names no unit."""
+    return tuple(w for words in vocab.channels.values() for w in words)
+
+
+def _service_names(page: PageSnapshot, ties: tuple[str, ...] | None, vocab: Vocabulary) -> tuple[str, ...]:
+    return vocab.terms("service_entry") + tuple(fold(h.text) for h in page.headings if h.level == 1) + (ties or ())
+
+
 def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResult:
-    pages = _pages_to_read(site, found, criteria.vocabulary)
+    vocab = criteria.vocabulary
+    pages = _pages_to_read(site, found, vocab)
     if not pages:
         return CheckResult(Verdict.FAIL, reason("person.no_service_page"))
-    unclear: list[tuple[PageSnapshot, Person]] = []
+    unclear: list[tuple[PageSnapshot, Person, Reason]] = []
     staff: list[tuple[PageSnapshot, Person]] = []
     for page, ties in pages:
         for person in _people(page, ties, site, criteria):
-            if person.kind == "responsible":
+            unit = other_unit(person, _service_names(page, ties, vocab), _labels(vocab))
+            if person.kind == "responsible" and not unit:
                 ev = _evidence(page, person, criteria, "note.person.responsible")
                 return CheckResult(
                     Verdict.PASS, reason("person.responsible", name=person.name, role=_role(person)), (ev,)
                 )
-            (unclear if person.kind == "unclear" else staff).append((page, person))
+            if person.kind == "staff":
+                staff.append((page, person))
+            else:
+                why = reason("doubt.other_unit", unit=unit) if unit else reason("doubt.unclear_role")
+                unclear.append((page, person, why))
     if unclear:
-        page, person = unclear[0]
+        page, person, why = unclear[0]
         ev = _evidence(page, person, criteria, "note.person.unclear")
+        role = _role(person)
         return CheckResult(
-            Verdict.NEEDS_REVIEW,
-            reason("person.unclear", name=person.name, role=_role(person)),
-            (ev,),
-            None,
-            reason("doubt.unclear_role"),
+            Verdict.NEEDS_REVIEW, reason("person.unclear", name=person.name, role=role), (ev,), None, why
         )
     if staff:
         page, person = staff[0]

@@ -78,7 +78,11 @@ async def close_consent(page: Page, vocab: Vocabulary) -> ConsentAction | None:
 async def _click(page: Page, frame: Frame, cand: dict[str, Any]) -> ConsentAction:
     selector = f"[{_MARK}='{int(cand['index'])}']"
     try:
-        await frame.click(selector, timeout=3000)
+        try:
+            await frame.click(selector, timeout=3000)
+        except PlaywrightError:
+            # On a busy machine the button may not settle within the wait; a resident clicks it anyway.
+            await frame.click(selector, timeout=3000, force=True)
         await page.wait_for_timeout(300)
     except PlaywrightError as exc:
         return ConsentAction(found=True, clicked=cand["text"], closed=False, detail=str(exc).splitlines()[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable, Sequence
 
 from playwright.async_api import Error as PlaywrightError
@@ -14,7 +15,7 @@ from audit.crawler.site import SiteCrawler, now
 from audit.criteria import Criteria
 from audit.errors import Interrupted
 from audit.messages import render
-from audit.models import CrawlFailure, Municipality, SiteStatus, reason
+from audit.models import CrawlFailure, Municipality, SiteSnapshot, SiteStatus, reason
 
 
 async def crawl_sites(
@@ -58,18 +59,28 @@ class _Crawl:
         self.pacer = HostPacer(options.per_host, options.host_delay_s)
         self.done_lock = asyncio.Lock()
         self.stop = asyncio.Event()
+        self.hung: list[Municipality] = []
 
     async def everything(self, municipalities: Sequence[Municipality]) -> None:
         async with BrowserPool(self.options.chromium, self.options.chromium_args) as pool:
             await asyncio.gather(*(self.one(pool, m) for m in municipalities))
+            # A site that ran out of time while the machine was busy gets one more try at the
+            # end, when fewer sites compete for it; only that try is recorded.
+            hung, self.hung = self.hung, []
+            await asyncio.gather(*(self.one(pool, m, last_try=True) for m in hung))
 
-    async def one(self, pool: BrowserPool, muni: Municipality) -> None:
+    async def one(self, pool: BrowserPool, muni: Municipality, *, last_try: bool = False) -> None:
         async with self.pacer.slot(muni.url), self.semaphore:
             if self.stop.is_set():
                 return
             captured = await crawl_one(pool, muni, self.criteria, self.options, self.pacer)
         if self.stop.is_set():
             return  # never record what an interrupt may have spoiled
+        if _ran_out_of_time(captured) and not last_try:
+            self.hung.append(muni)
+            return
+        if last_try:
+            captured = _second_attempt(captured)
         # Archiving (JSON, gzip, fsync) runs in a worker thread so the browser keeps being
         # driven meanwhile; the lock keeps results arriving one at a time.
         async with self.done_lock:
@@ -114,6 +125,20 @@ async def _attempt(
         )
     except PlaywrightError as exc:
         return exc if browser_gone(exc) else _crash(muni, exc, attempts=attempt)
+
+
+def _ran_out_of_time(captured: Captured) -> bool:
+    return isinstance(captured.result, CrawlFailure) and captured.result.status is SiteStatus.PAGE_HUNG
+
+
+def _second_attempt(captured: Captured) -> Captured:
+    """The end-of-run try, counted as one more attempt and flagged on a site it could read."""
+    result = captured.result
+    if isinstance(result, CrawlFailure):
+        again: SiteSnapshot | CrawlFailure = dataclasses.replace(result, attempts=result.attempts + 1)
+    else:
+        again = dataclasses.replace(result, flags=(*result.flags, "retried_after_time_limit"))
+    return dataclasses.replace(captured, result=again)
 
 
 def _crash(muni: Municipality, exc: PlaywrightError, *, attempts: int) -> Captured:
