@@ -792,3 +792,34 @@ def test_a_parked_page_that_names_only_its_host_is_not_the_municipalitys():
     assert foreign_site(site(parked, name="Sjötorps kommun"), CRITERIA).code == "failure.parked"
     bare = page(title="sjotorp.se", text="sjotorp.se Semesterboende Billiga flyg")
     assert foreign_site(site(bare, name="Sjötorps kommun"), CRITERIA) is not None
+
+
+def test_danish_visits_and_definite_street_names_are_an_address():
+    vocab = CRITERIA.vocabulary
+    assert "address" in find_channels("Besøg os i Rådhuset, Torvet 3, stuen.", vocab).found
+    assert "address" in find_channels("Adresse: Vestergade 12", vocab).found
+    assert "address" not in find_channels("Besøg os i Rådhuset.", vocab).found
+
+
+# Batch 10: a card's "Read more" link to the service page; a manager only in a linked document.
+def test_a_read_more_link_in_a_card_naming_the_service_is_on_the_front_page_but_a_menu_item_is_not():
+    card = link("Les mer", "innbyggerservice/", landmark="main", y=300, hidden=True, visible=False)
+    card = Element(**{**card.__dict__, "context": "Innbyggerservice hjelper deg Ring, chat eller kom innom. Les mer"})
+    svc = service_page(path="innbyggerservice/", heading="Innbyggerservice")
+    result = run_checks(site(page(elements=(card,)), svc, country="NO"), CRITERIA)
+    assert result["on_front_page"].verdict is Verdict.PASS, render(result["on_front_page"].reason)
+    assert result["easy_to_find"].verdict is Verdict.FAIL  # the slide is not shown at first sight
+    menu = Element(**{**card.__dict__, "landmark": "nav", "text": "Borger", "visible": True, "hidden_container": False})
+    assert verdicts(site(page(elements=(menu,)), svc, country="NO"))["on_front_page"] is Verdict.FAIL
+
+
+def test_a_document_that_may_name_the_manager_is_flagged_for_review_not_failed():
+    pdf = link("Ledere og organisasjonskart (PDF)", "filer/ledere.pdf", landmark="main", y=600)
+    home = page(elements=(link("Innbyggerservice", "innbyggerservice/"),))
+    svc = service_page(pdf, path="innbyggerservice/", heading="Innbyggerservice")
+    result = run_checks(site(home, svc, country="NO"), CRITERIA)["responsible_person"]
+    assert result.verdict is Verdict.NEEDS_REVIEW and "ledere.pdf" in result.evidence[0].url
+    plain = service_page(
+        link("Årsrapport 2025 (PDF)", "filer/arsrapport.pdf", landmark="main"), path="innbyggerservice/"
+    )
+    assert verdicts(site(home, plain, country="NO"))["responsible_person"] is Verdict.FAIL

@@ -30,10 +30,11 @@ def time_range(words: tuple[str, ...]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=16)
 def postcode_or_street(suffixes: tuple[str, ...]) -> re.Pattern[str]:
-    """A postcode ("123 45", "0150") or a street with its number ("Storgatan 12", "Kirkegata 3");
+    """A postcode ("123 45", "0150") or a street with its number ("Storgatan 12", "Kirkegata 3",
+    "Torvet 3");
     matched on folded text, so case-insensitive."""
     joined = "|".join(re.escape(s) for s in suffixes)
-    return re.compile(rf"\b\d{{3}}\s?\d{{2}}\b|\b\d{{4}}\b|\b\w+(?:{joined})\s?\d+", re.IGNORECASE)
+    return re.compile(rf"\b\d{{3}}\s?\d{{2}}\b|\b\d{{4}}\b|\b\w*(?:{joined})\s?\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

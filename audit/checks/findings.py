@@ -26,7 +26,7 @@ class Match:
     page: PageSnapshot
     element: Element | None
     matched: tuple[str, ...]
-    how: str  # "link", "accessible name", "contact link", "block", "brand", "heading"
+    how: str  # "link", "accessible name", "contact link", "block", "brand", "card", "heading"
     target: PageSnapshot | None = None
 
 
@@ -163,6 +163,28 @@ def _brand_terms(el: Element, target: PageSnapshot, vocab: Vocabulary) -> tuple[
     return presents_as_service(el.text or el.name, target, vocab)
 
 
+def _unnamed_entry(el: Element, home: PageSnapshot, vocab: Vocabulary, target: PageSnapshot | None) -> Match | None:
+    """A link to the service page whose own words do not name it: a brand, or a card's link."""
+    if target is None:
+        return None
+    brand = _brand_terms(el, target, vocab)
+    if brand:
+        return Match(home, el, brand, "brand", target)
+    card = _card_terms(el, home, vocab)
+    return Match(home, el, card, "card", target) if card else None
+
+
+def _card_terms(el: Element, home: PageSnapshot, vocab: Vocabulary) -> tuple[str, ...]:
+    """A "Read more" link to the service page in a card or slide whose heading names the service
+    ("Innbyggerservice hjelper deg … Les mer"): the card is the entry."""
+    if el.kind != "link" or el.landmark not in ("main", ""):
+        return ()  # a menu item's "card" is its submenu, which names everything under it
+    terms = _service_terms(el.context, vocab)
+    if not terms or decoy_reason(el.context, el.href, home, vocab, el):
+        return ()
+    return terms
+
+
 def _contact_link(
     el: Element,
     home: PageSnapshot,
@@ -203,9 +225,9 @@ def _classify_home_element(
             else:
                 found.entries.append(match)
             return
-        brand = _brand_terms(el, target, vocab) if target is not None else ()
-        if target is not None and brand:
-            found.entries.append(Match(home, el, brand, "brand", target))
+        unnamed = _unnamed_entry(el, home, vocab, target)
+        if unnamed is not None:
+            found.entries.append(unnamed)
             return
         _contact_link(el, home, label, vocab, target, by_url, found)
         return

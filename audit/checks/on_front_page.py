@@ -7,7 +7,7 @@ from audit.checks.findings import Findings, Match
 from audit.criteria import Criteria
 from audit.models import CheckResult, Evidence, SiteSnapshot, Verdict, reason
 
-_HOW = {"link": "front.link", "accessible name": "front.accessible_name", "brand": "front.brand"}
+_HOW = {"link": "front.link", "accessible name": "front.accessible_name", "brand": "front.brand", "card": "front.card"}
 
 
 def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResult:

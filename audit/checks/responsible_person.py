@@ -226,8 +226,28 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
         return CheckResult(
             Verdict.NEEDS_REVIEW, reason("person.unclear", name=person.name, role=role), (ev,), None, why
         )
+    document = _unread_document(found, vocab)
+    if document is not None:
+        page, el = document
+        ev = Evidence(el.href, el.text[:300], el.selector, el.landmark, el.box, page.depth, page_url=page.final_url)
+        why = reason("person.document", text=el.text[:80])
+        return CheckResult(Verdict.NEEDS_REVIEW, why, (ev,), None, reason("doubt.unread_document"))
     if staff:
         page, person = staff[0]
         ev = _evidence(page, person, criteria, "note.person.staff")
         return CheckResult(Verdict.FAIL, reason("person.staff_only", name=person.name, role=_role(person)), (ev,))
     return CheckResult(Verdict.FAIL, reason("person.none", pages=len(pages)))
+
+
+_DOCUMENTS = (".pdf", ".doc", ".docx", ".odt")
+
+
+def _unread_document(found: Findings, vocab: Vocabulary) -> tuple[PageSnapshot, Element] | None:
+    """A document linked from a service page whose title suggests it names the staff ("Ledere og
+    organisasjonskart (PDF)"): documents are not read, so a person in it cannot be ruled out."""
+    for m in found.service_pages:
+        for el in m.page.elements:
+            path = urlsplit(el.href).path.lower() if el.kind == "link" and el.href else ""
+            if path.endswith(_DOCUMENTS) and find_terms(f"{el.text} {path}", vocab.person_page_hint):
+                return m.page, el
+    return None
