@@ -24,7 +24,7 @@ TEMPLATES = "\n".join(p.read_text(encoding="utf-8") for p in (AUDIT / "report" /
 _DYNAMIC = {
     "failure.net.": {status.value for _, status, _ in _NET_CODES},
     "note.found_by.": {"heading", "brand"},
-    "note.found_as.": {"link", "accessible_name", "contact_link", "block", "brand", "mention"},
+    "note.found_as.": {"link", "accessible_name", "contact_link", "block", "brand", "card", "mention"},
 }
 
 
