@@ -41,8 +41,13 @@ def _title_terms(vocab: Vocabulary) -> tuple[str, ...]:
         + vocab.terms("decoy")
         + vocab.terms("switchboard")
         # "Öppettider Måndag", "Växel Växel": switchboard, contact and opening-hours words are labels.
-        + tuple(w for words in vocab.channels.values() for w in words if len(w) >= 4)
+        + tuple(w for w in channel_words(vocab) if len(w) >= 4)
     )
+
+
+def channel_words(vocab: Vocabulary) -> tuple[str, ...]:
+    """Every contact-channel word ("telefon", "e-post", "öppettider"): labels, never a name or a unit."""
+    return tuple(w for words in vocab.channels.values() for w in words)
 
 
 def _not_name_word(word: str, titles: tuple[str, ...], stop: frozenset[str]) -> bool:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from audit.checks._evidence import page_evidence
 from audit.checks.findings import Findings
-from audit.checks.people import Person, names_in, people_in
+from audit.checks.people import Person, channel_words, names_in, people_in
 from audit.criteria import Criteria, Vocabulary
 from audit.linkrank import normalise_url
 from audit.models import CheckResult, Element, Evidence, PageSnapshot, Reason, SiteSnapshot, Verdict, reason
@@ -190,11 +190,6 @@ def other_unit(person: Person, names: tuple[str, ...], labels: tuple[str, ...]) 
     return unit
 
 
-def _labels(vocab: Vocabulary) -> tuple[str, ...]:
-    """Contact-channel words: a role followed by "Tlf" or "E-post" names no unit."""
-    return tuple(w for words in vocab.channels.values() for w in words)
-
-
 def _service_names(page: PageSnapshot, ties: tuple[str, ...] | None, vocab: Vocabulary) -> tuple[str, ...]:
     return vocab.terms("service_entry") + tuple(fold(h.text) for h in page.headings if h.level == 1) + (ties or ())
 
@@ -206,9 +201,11 @@ def check(site: SiteSnapshot, found: Findings, criteria: Criteria) -> CheckResul
         return CheckResult(Verdict.FAIL, reason("person.no_service_page"))
     unclear: list[tuple[PageSnapshot, Person, Reason]] = []
     staff: list[tuple[PageSnapshot, Person]] = []
+    labels = channel_words(vocab)
     for page, ties in pages:
+        names = _service_names(page, ties, vocab)  # once per page, not per person
         for person in _people(page, ties, site, criteria):
-            unit = other_unit(person, _service_names(page, ties, vocab), _labels(vocab))
+            unit = other_unit(person, names, labels)
             if person.kind == "responsible" and not unit:
                 ev = _evidence(page, person, criteria, "note.person.responsible")
                 return CheckResult(
