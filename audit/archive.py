@@ -21,6 +21,7 @@ import io
 import json
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,22 +110,38 @@ class Ledger:
         self.conn.close()
 
 
+# Screenshots and other media arrive compressed: their gzip members store them as they are (a
+# deflate search over bytes that will not shrink is spent CPU); markup at zlib's default level.
+_STORED_TYPES = ("image/", "video/", "audio/", "font/", "application/pdf", "application/zip")
+
+
+def _gzip_member(data: bytes, content_type: str) -> bytes:
+    """One WARC record as one gzip member (a .warc.gz is a series of them, one per record)."""
+    level = 0 if content_type.lower().startswith(_STORED_TYPES) else 6
+    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _warc_record(writer: WARCWriter, entry: Any) -> Any:
+    if entry.kind == "response":
+        reason = "OK" if entry.status == 200 else ""
+        headers = [(k, v) for k, v in entry.headers if k.lower() not in ("content-encoding", "transfer-encoding")]
+        http = StatusAndHeaders(f"{entry.status} {reason}".strip(), headers, protocol="HTTP/1.1")
+        return writer.create_warc_record(entry.url, "response", payload=io.BytesIO(entry.body), http_headers=http)
+    return writer.create_warc_record(
+        entry.url, "resource", payload=io.BytesIO(entry.body), warc_content_type=entry.content_type
+    )
+
+
 def write_warc(path: Path, entries: Iterable[Any]) -> None:
-    """Write ``WarcEntry`` records (see crawl.py) as one gzipped WARC file, atomically."""
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
+    """Write ``WarcEntry`` records (see crawl_types.py) as one gzipped WARC file, atomically."""
+    archive = io.BytesIO()
+    writer = WARCWriter(io.BytesIO(), gzip=False)
     for entry in entries:
-        if entry.kind == "response":
-            reason = "OK" if entry.status == 200 else ""
-            headers = [(k, v) for k, v in entry.headers if k.lower() not in ("content-encoding", "transfer-encoding")]
-            http = StatusAndHeaders(f"{entry.status} {reason}".strip(), headers, protocol="HTTP/1.1")
-            record = writer.create_warc_record(entry.url, "response", payload=io.BytesIO(entry.body), http_headers=http)
-        else:
-            record = writer.create_warc_record(
-                entry.url, "resource", payload=io.BytesIO(entry.body), warc_content_type=entry.content_type
-            )
-        writer.write_record(record)
-    write_bytes_atomic(path, buffer.getvalue())
+        writer.out = io.BytesIO()
+        writer.write_record(_warc_record(writer, entry))
+        archive.write(_gzip_member(writer.out.getvalue(), entry.content_type))
+    write_bytes_atomic(path, archive.getvalue())
 
 
 def write_captured(run_dir: Path, captured: Any, ledger: Ledger) -> None:

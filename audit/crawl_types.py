@@ -35,6 +35,7 @@ class CrawlOptions:
     retry_after_cap_s: float = 10.0
     max_bytes: int = 15_000_000
     full_page_max_px: int = 5000
+    full_page_scale: float = 0.75  # the whole-page JPEG's size against the page's CSS pixels
     per_host: int = 1
     host_delay_s: float = 0.2
     user_agent: str = field(default_factory=default_user_agent)

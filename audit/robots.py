@@ -9,6 +9,7 @@ standard library's parser takes the first rule and knows neither).
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ssl
 from dataclasses import dataclass
@@ -71,6 +72,12 @@ def fetch_robots(page_url: str, user_agent: str, *, allow_private: bool, timeout
     return Robots(0)  # a redirect loop: treated as unavailable
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for every robots.txt (loading the CA store costs milliseconds)."""
+    return ssl.create_default_context()
+
+
 def _get(url: str, user_agent: str, timeout_s: float) -> tuple[int, str, bytes]:
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -78,9 +85,7 @@ def _get(url: str, user_agent: str, timeout_s: float) -> tuple[int, str, bytes]:
     connect_to = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
     conn: http.client.HTTPConnection
     if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            connect_to, parts.port or 443, timeout=timeout_s, context=ssl.create_default_context()
-        )
+        conn = http.client.HTTPSConnection(connect_to, parts.port or 443, timeout=timeout_s, context=_tls_context())
     elif parts.scheme == "http":
         conn = http.client.HTTPConnection(connect_to, parts.port or 80, timeout=timeout_s)
     else:

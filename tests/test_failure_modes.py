@@ -222,8 +222,9 @@ def test_homepage_screenshots_are_the_first_screen_and_the_page_capped_in_height
     # The JPEG's frame header (SOF0) holds its height and width.
     sof = jpg.index(b"\xff\xc0")
     height, width = struct.unpack(">HH", jpg[sof + 5 : sof + 9])
-    assert width == CRITERIA.settings.viewport[0]
-    assert 0 < height <= OPTIONS.full_page_max_px
+    # Drawn at a reduced scale: the page's width, and at most the height cap, times that scale.
+    assert abs(width - CRITERIA.settings.viewport[0] * OPTIONS.full_page_scale) <= 1  # Chromium rounds
+    assert 0 < height <= OPTIONS.full_page_max_px * OPTIONS.full_page_scale + 1
 
 
 def test_one_bad_site_cannot_stall_the_run(crawled):

@@ -73,7 +73,8 @@ class Navigator:
         self.challenge_titles = challenge_titles
         self.document: Response | None = None
         self.hops: list[str] = []
-        self._watch_hops = True
+        # Only while the homepage is opened: a listener makes every response of the page cross
+        # from the browser into Python, which the followed pages do not need.
         page.on("response", self._remember_document)
         page.on("framenavigated", self._remember_hop)
 
@@ -86,8 +87,12 @@ class Navigator:
     def _remember_hop(self, frame: Frame) -> None:
         # Main-frame navigations of the homepage visit, to tell a client-side redirect loop
         # (meta refresh or script sending the browser back and forth) from an empty page.
-        if frame.parent_frame is None and self._watch_hops:
+        if frame.parent_frame is None:
             self.hops.append(frame.url)
+
+    def _stop_watching(self) -> None:
+        self.page.remove_listener("response", self._remember_document)
+        self.page.remove_listener("framenavigated", self._remember_hop)
 
     def client_loop(self) -> bool:
         """The main frame went round in a loop: a URL came back after several navigations."""
@@ -139,7 +144,7 @@ class Navigator:
                 final = self.page.url if self.page.url != "about:blank" else ""
                 return Refused(verdict.status, verdict.why, verdict.http_status, attempts, final)
             await asyncio.sleep(min(verdict.retry_after, self.options.retry_after_cap_s))
-        self._watch_hops = False
+        self._stop_watching()
         # A meta refresh or script redirect leaves the final URL different from the response's.
         client_hop = (self.page.url,) if self.page.url and self.page.url != url else ()
         chain = redirect_chain(resp) + client_hop

@@ -7,6 +7,7 @@ the page budget is spent. The result is a :class:`~audit.crawl_types.Captured`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from dataclasses import replace
@@ -87,22 +88,37 @@ class SiteCrawler:
 
     async def run(self, browser: Browser) -> Captured:
         self.browser_version = f"{browser.browser_type.name.capitalize()} {browser.version}"
+        # robots.txt and the address check are network round trips: they run while the browser
+        # prepares the tab, and nothing is opened in it before they have answered.
+        refusal = asyncio.ensure_future(self.policy.refusal(self.muni.url))
+        try:
+            context = await self._new_context(browser)
+            try:
+                if self.policy.guarded:
+                    await context.route("**/*", self.policy.guard_request)
+                page = await context.new_page()
+                refused = await refusal
+                if refused:
+                    self._fail(*refused)
+                else:
+                    await self._crawl(context, page)
+            finally:
+                with contextlib.suppress(Exception):
+                    await context.close()
+        finally:
+            if not refusal.done():
+                refusal.cancel()
+        return self.captured
+
+    async def _new_context(self, browser: Browser) -> BrowserContext:
         width, height = self.criteria.settings.viewport
-        context = await browser.new_context(
+        return await browser.new_context(
             viewport={"width": width, "height": height},
             user_agent=self.options.user_agent,
             service_workers="block",
             accept_downloads=False,
             locale=locale_for(self.muni),
         )
-        try:
-            if self.policy.guarded:
-                await context.route("**/*", self.policy.guard_request)
-            await self._crawl(context)
-        finally:
-            with contextlib.suppress(Exception):
-                await context.close()
-        return self.captured
 
     def _fail(self, status: SiteStatus, why: Reason, **extra: Any) -> None:
         self.captured.result = CrawlFailure(
@@ -116,12 +132,7 @@ class SiteCrawler:
             **extra,
         )
 
-    async def _crawl(self, context: BrowserContext) -> None:
-        refused = await self.policy.refusal(self.muni.url)
-        if refused:
-            self._fail(*refused)
-            return
-        page = await context.new_page()
+    async def _crawl(self, context: BrowserContext, page: Page) -> None:
         navigator = Navigator(page, self.options, self.pacer, self.policy, self.criteria.vocabulary.challenge_title)
         opened = await navigator.open_homepage(self.muni.url, self.criteria.settings.first_sight_ms)
         if not isinstance(opened, Opened):
