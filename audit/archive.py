@@ -110,9 +110,9 @@ class Ledger:
         self.conn.close()
 
 
-# Screenshots and other media arrive compressed: their gzip members store them as they are (a
-# deflate search over bytes that will not shrink is spent CPU); markup at zlib's default level.
-_STORED_TYPES = ("image/", "video/", "audio/", "font/", "application/pdf", "application/zip")
+# Screenshots arrive compressed: their gzip members store them as they are (a deflate search over
+# bytes that will not shrink is spent CPU); markup, and SVG, at zlib's default level.
+_STORED_TYPES = ("image/png", "image/jpeg", "image/webp", "image/gif", "image/avif")
 
 
 def _gzip_member(data: bytes, content_type: str) -> bytes:
@@ -136,11 +136,11 @@ def _warc_record(writer: WARCWriter, entry: Any) -> Any:
 def write_warc(path: Path, entries: Iterable[Any]) -> None:
     """Write ``WarcEntry`` records (see crawl_types.py) as one gzipped WARC file, atomically."""
     archive = io.BytesIO()
-    writer = WARCWriter(io.BytesIO(), gzip=False)
     for entry in entries:
-        writer.out = io.BytesIO()
+        record = io.BytesIO()
+        writer = WARCWriter(record, gzip=False)
         writer.write_record(_warc_record(writer, entry))
-        archive.write(_gzip_member(writer.out.getvalue(), entry.content_type))
+        archive.write(_gzip_member(record.getvalue(), entry.content_type))
     write_bytes_atomic(path, archive.getvalue())
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from audit.archive import Ledger, check_id, inside, load_site, write_bytes_atomic, write_captured
+from audit.archive import Ledger, check_id, inside, load_site, write_bytes_atomic, write_captured, write_warc
 from audit.crawl_types import Captured, WarcEntry
 from audit.errors import AuditError
 from audit.models import (
@@ -405,3 +405,28 @@ def test_free_text_where_a_reason_is_expected_is_kept_as_text() -> None:
         CriterionOutcome, {"criterion": "entry_exists", "verdict": "pass", "reason": "written by hand"}
     )
     assert outcome.reason == Reason("text", {"text": "written by hand"})
+
+
+def test_warc_records_are_gzip_members_each_readable_with_pictures_stored(tmp_path: Path) -> None:
+    import gzip
+    import os
+    import zlib
+
+    markup = b"<html><body>" + b"<p>Kontaktcenter 021-39 00 00</p>" * 400 + b"</body></html>"
+    picture = b"\x89PNG\r\n\x1a\n" + os.urandom(20_000)  # does not shrink, like a real screenshot
+    entries = [
+        WarcEntry("https://kommun.example/", "response", "text/html", markup, 200, (("Content-Type", "text/html"),)),
+        WarcEntry("urn:screenshot:https://kommun.example/", "resource", "image/png", picture),
+    ]
+    path = tmp_path / "site.warc.gz"
+    write_warc(path, entries)
+    data = path.read_bytes()
+    with open(path, "rb") as fh:
+        bodies = [(r.rec_type, r.content_stream().read()) for r in ArchiveIterator(fh)]
+    assert bodies == [("response", markup), ("resource", picture)]
+    # Two gzip members: the first (markup) compressed, the second (the picture) stored.
+    first = zlib.decompressobj(zlib.MAX_WBITS + 16)
+    first.decompress(data)
+    second = data[len(data) - len(first.unused_data) :]
+    assert len(data) - len(second) < len(markup) // 4
+    assert len(second) > len(picture) and gzip.decompress(second).endswith(picture + b"\r\n\r\n")

@@ -108,6 +108,8 @@ class SiteCrawler:
         finally:
             if not refusal.done():
                 refusal.cancel()
+            elif not refusal.cancelled():
+                refusal.exception()  # read, so an error met while the tab failed is not logged again
         return self.captured
 
     async def _new_context(self, browser: Browser) -> BrowserContext:
