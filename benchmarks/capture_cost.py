@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import sys
 from collections import defaultdict
@@ -39,7 +38,8 @@ sys.path.insert(0, str(HERE))
 from nation import NationServer  # noqa: E402
 
 from audit.crawl_types import CrawlOptions  # noqa: E402
-from audit.crawler.collect import _COLLECT_JS, collect, collector_args  # noqa: E402
+from audit.crawler.capture import capture, phone_links, whole_page_params  # noqa: E402
+from audit.crawler.collect import collect  # noqa: E402
 from audit.crawler.pool import CHROMIUM_ARGS, find_chromium  # noqa: E402
 from audit.criteria import load_criteria  # noqa: E402
 
@@ -58,42 +58,19 @@ def tree_cpu() -> float:
     return sum(_SEEN.values())
 
 
+async def _screenshot(page: Page, params: dict[str, Any]) -> int:
+    """One capture with the tool's own call and parameters."""
+    session = await page.context.new_cdp_session(page)
+    try:
+        return len(await capture(session, params))
+    finally:
+        await session.detach()
+
+
 async def _whole_page(page: Page, scale: float) -> int:
     width, _ = CRITERIA.settings.viewport
     height = min(await page.evaluate("document.documentElement.scrollHeight"), OPTIONS.full_page_max_px)
-    session = await page.context.new_cdp_session(page)
-    try:
-        clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": scale}
-        params = {
-            "format": "jpeg",
-            "quality": 45,
-            "clip": clip,
-            "captureBeyondViewport": True,
-            "optimizeForSpeed": True,
-        }
-        reply = await session.send("Page.captureScreenshot", params)
-        return len(base64.b64decode(reply["data"]))
-    finally:
-        await session.detach()
-
-
-async def _first_screen(page: Page) -> int:
-    session = await page.context.new_cdp_session(page)
-    try:
-        reply = await session.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})
-        return len(base64.b64decode(reply["data"]))
-    finally:
-        await session.detach()
-
-
-async def _phone(page: Page) -> int:
-    w, h = CRITERIA.settings.mobile_viewport
-    dw, dh = CRITERIA.settings.viewport
-    await page.set_viewport_size({"width": w, "height": h})
-    await page.wait_for_timeout(150)
-    raw = await page.evaluate(_COLLECT_JS, collector_args(CRITERIA.vocabulary, links_only=True))
-    await page.set_viewport_size({"width": dw, "height": dh})
-    return len(raw)
+    return await _screenshot(page, whole_page_params(width, height, scale))
 
 
 def _steps(page: Page, order: int) -> list[tuple[str, Callable[[], Awaitable[Any]]]]:
@@ -104,9 +81,9 @@ def _steps(page: Page, order: int) -> list[tuple[str, Callable[[], Awaitable[Any
     return [
         ("collect", lambda: collect(page, CRITERIA.vocabulary)),
         ("content", page.content),
-        ("first_screen_png", lambda: _first_screen(page)),
+        ("first_screen_png", lambda: _screenshot(page, {"format": "png"})),
         *(whole if order % 2 == 0 else whole[::-1]),
-        ("phone_relayout", lambda: _phone(page)),
+        ("phone_relayout", lambda: phone_links(page, CRITERIA)),
     ]
 
 

@@ -87,14 +87,11 @@ class Recorder:
         try:
             await page.evaluate("() => window.scrollTo(0, 0)")
             session = await page.context.new_cdp_session(page)
-            png = await _capture(session, {"format": "png"})
+            png = await capture(session, {"format": "png"})
             self.captured.blobs[shot] = png
             self.captured.warc.append(WarcEntry(f"urn:screenshot:{page.url}", "resource", "image/png", png))
-            # Drawing the whole page costs in proportion to its pixels; at three quarters of its size
-            # the text stays legible and the picture costs less (benchmarks/README.md).
-            clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": self.options.full_page_scale}
-            self.captured.blobs[full] = await _capture(
-                session, {"format": "jpeg", "quality": 45, "clip": clip, "captureBeyondViewport": True}
+            self.captured.blobs[full] = await capture(
+                session, whole_page_params(width, height, self.options.full_page_scale)
             )
         except (PlaywrightError, TimeoutError):
             self.flags.append("screenshot_failed")
@@ -107,23 +104,34 @@ class Recorder:
 
     async def _mobile_elements(self, page: Page) -> tuple[Element, ...]:
         """Informational: the same links at a 390x844 phone size."""
-        w, h = self.criteria.settings.mobile_viewport
-        dw, dh = self.criteria.settings.viewport
         try:
-            await page.set_viewport_size({"width": w, "height": h})
-            await page.wait_for_timeout(150)
-            data = json.loads(
-                await page.evaluate(_COLLECT_JS, collector_args(self.criteria.vocabulary, links_only=True))
-            )
-            return tuple(to_element(e) for e in data["elements"])
+            return await phone_links(page, self.criteria)
         except PlaywrightError:
             return ()
-        finally:
-            with contextlib.suppress(PlaywrightError):
-                await page.set_viewport_size({"width": dw, "height": dh})
 
 
-async def _capture(session: CDPSession, params: dict[str, Any]) -> bytes:
+def whole_page_params(width: int, height: int, scale: float) -> dict[str, Any]:
+    """The whole page (``height`` already capped) as a JPEG. Drawing it costs in proportion to its
+    pixels: ``scale`` trades its size against that cost (benchmarks/capture_cost.py)."""
+    clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": scale}
+    return {"format": "jpeg", "quality": 45, "clip": clip, "captureBeyondViewport": True}
+
+
+async def phone_links(page: Page, criteria: Criteria) -> tuple[Element, ...]:
+    """The page's links laid out at a phone's size; the desktop size is restored afterwards."""
+    w, h = criteria.settings.mobile_viewport
+    dw, dh = criteria.settings.viewport
+    try:
+        await page.set_viewport_size({"width": w, "height": h})
+        await page.wait_for_timeout(150)
+        data = json.loads(await page.evaluate(_COLLECT_JS, collector_args(criteria.vocabulary, links_only=True)))
+        return tuple(to_element(e) for e in data["elements"])
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            await page.set_viewport_size({"width": dw, "height": dh})
+
+
+async def capture(session: CDPSession, params: dict[str, Any]) -> bytes:
     """One screenshot straight from Chromium: no caret hiding or font wait (the page has settled),
     and the image crosses the driver once, as the protocol sends it."""
     reply = await asyncio.wait_for(session.send("Page.captureScreenshot", {**params, "optimizeForSpeed": True}), 15)

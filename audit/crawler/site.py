@@ -68,6 +68,14 @@ async def _before_following(
     return home
 
 
+def _settle(task: asyncio.Future[Any]) -> None:
+    """Cancel a task still running; read the error of one that failed unawaited (not logged twice)."""
+    if not task.done():
+        task.cancel()
+    elif not task.cancelled():
+        task.exception()
+
+
 class SiteCrawler:
     """Crawls one municipality; :meth:`run` always ends with a snapshot or a failure."""
 
@@ -91,36 +99,34 @@ class SiteCrawler:
         # robots.txt and the address check are network round trips: they run while the browser
         # prepares the tab, and nothing is opened in it before they have answered.
         refusal = asyncio.ensure_future(self.policy.refusal(self.muni.url))
+        context: BrowserContext | None = None
         try:
             context = await self._new_context(browser)
-            try:
-                if self.policy.guarded:
-                    await context.route("**/*", self.policy.guard_request)
-                page = await context.new_page()
-                refused = await refusal
-                if refused:
-                    self._fail(*refused)
-                else:
-                    await self._crawl(context, page)
-            finally:
+            page = await context.new_page()
+            refused = await refusal
+            if refused:
+                self._fail(*refused)
+            else:
+                await self._crawl(context, page)
+        finally:
+            _settle(refusal)
+            if context is not None:
                 with contextlib.suppress(Exception):
                     await context.close()
-        finally:
-            if not refusal.done():
-                refusal.cancel()
-            elif not refusal.cancelled():
-                refusal.exception()  # read, so an error met while the tab failed is not logged again
         return self.captured
 
     async def _new_context(self, browser: Browser) -> BrowserContext:
         width, height = self.criteria.settings.viewport
-        return await browser.new_context(
+        context = await browser.new_context(
             viewport={"width": width, "height": height},
             user_agent=self.options.user_agent,
             service_workers="block",
             accept_downloads=False,
             locale=locale_for(self.muni),
         )
+        if self.policy.guarded:
+            await context.route("**/*", self.policy.guard_request)
+        return context
 
     def _fail(self, status: SiteStatus, why: Reason, **extra: Any) -> None:
         self.captured.result = CrawlFailure(
