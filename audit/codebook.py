@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from audit.errors import InputError, Problem
 from audit.models import SiteStatus, Source, Verdict
+from audit.yamlfile import safe_load
 
 CRITERIA = ("entry_exists", "on_front_page", "easy_to_find", "explains_help", "responsible_person")
 # The informational outcomes of SiteResult.beside: exported beside the score, never part of it.
@@ -79,7 +79,7 @@ class Table:
 @cache
 def tables() -> dict[str, Table]:
     """The exported tables by name (``results``, ``verdicts``, ``wcag``), columns in order."""
-    raw = yaml.safe_load(_SOURCE.read_text(encoding="utf-8"))
+    raw = safe_load(_SOURCE.read_text(encoding="utf-8"))
     return {name: _table(name, spec) for name, spec in raw["tables"].items()}
 
 

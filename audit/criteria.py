@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,14 @@ class Vocabulary:
         narrowed = dataclasses.replace(self, per_language=per, _merged={})
         _NARROWED[key] = (self, narrowed)
         return narrowed
+
+    def derived(self, name: str, build: Callable[[Vocabulary], tuple[str, ...]]) -> tuple[str, ...]:
+        """A term list a rule builds from this vocabulary, built once (rules ask for it per text block)."""
+        key = f"derived:{name}"
+        found = self._merged.get(key)
+        if found is None:
+            found = self._merged[key] = build(self)
+        return found
 
     def terms(self, kind: str) -> tuple[str, ...]:
         merged = self._merged.get(kind)

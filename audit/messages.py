@@ -21,10 +21,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from audit.errors import AuditError
 from audit.models import Reason
+from audit.yamlfile import safe_load
 
 LANGUAGES = ("en", "sv", "nb", "nn", "da", "fi")
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -94,7 +93,7 @@ def check_messages(data: Any) -> dict[str, Any]:
 @cache
 def messages() -> _Messages:
     text = resources.files("audit").joinpath("messages.yaml").read_text(encoding="utf-8")
-    return _Messages(check_messages(yaml.safe_load(text)))
+    return _Messages(check_messages(safe_load(text)))
 
 
 def render(item: Reason | dict[str, Any] | str | None, lang: str = "en") -> str:

@@ -468,10 +468,17 @@ class SiteResult:
 # form in step with its definition: adding a field never needs a hand-written serializer.
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """Turn a record (or a structure of records) into JSON-ready data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind: type = type(value)
+    if kind in _PLAIN:  # most values of a snapshot: answered before any other test
+        return value
+    names = _record_fields(kind)
+    if names is not None:
+        return {name: to_jsonable(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (list, tuple)):
@@ -479,6 +486,12 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     return value
+
+
+@cache
+def _record_fields(kind: type) -> tuple[str, ...] | None:
+    """The field names of a record type (asked per value: a crawl's snapshot holds thousands)."""
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
 
 
 _RECORDS: dict[str, type] = {}
@@ -530,34 +543,54 @@ def _decoder(annotation: str) -> Decoder:
         inner = ann[len("tuple[") : -1]
         if inner.endswith(", ..."):
             item = _decoder(inner[: -len(", ...")])
-            return lambda v: tuple(item(x) for x in v)
+            return tuple if item is _identity else lambda v: tuple(map(item, v))
         return tuple
     if ann == "Reason":
         # Free text where a reason is expected (results of an older version, hand-made files)
         # is kept as the text itself.
-        return lambda v: Reason("text", {"text": v}) if isinstance(v, str) else from_jsonable(Reason, v)
+        reason = _record_decoder(Reason)
+        return lambda v: Reason("text", {"text": v}) if isinstance(v, str) else reason(v)
     if ann in _RECORDS:
-        cls = _RECORDS[ann]
-        return lambda v: from_jsonable(cls, v)
+        return _record_decoder(_RECORDS[ann])
     if ann in _ENUMS:
         return _ENUMS[ann]
     return _identity
 
 
-@cache
-def _field_decoders(cls: type) -> tuple[tuple[str, Decoder], ...]:
-    # Built once per record type: loading a nationwide run decodes millions of fields.
-    return tuple((f.name, _decoder(str(f.type))) for f in dataclasses.fields(cls))
-
-
 def from_jsonable(cls: type, data: dict[str, Any]) -> Any:
     """Rebuild a record of type ``cls`` from :func:`to_jsonable` output; unknown keys are ignored."""
-    kwargs = {}
-    for name, decode in _field_decoders(cls):
-        if name in data:
-            value = data[name]
-            kwargs[name] = None if value is None else decode(value)
-    return cls(**kwargs)
+    try:
+        return _record_decoder(cls)(data)
+    except KeyError as exc:
+        raise TypeError(f"a {cls.__name__} record, or one inside it, lacks the field {exc}") from None
+
+
+@cache
+def _record_decoder(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """One function per record type that reads every field in a single expression.
+
+    A nationwide re-score decodes millions of elements, and looping over the fields of each in
+    Python costs twice as much as this straight-line code (written out once per type, as
+    :mod:`dataclasses` writes ``__init__``). Field names come from our own classes, never from data.
+    """
+    env: dict[str, Any] = {"cls": cls}
+    args = []
+    for i, f in enumerate(dataclasses.fields(cls)):
+        key = repr(f.name)
+        decode = _decoder(str(f.type))
+        plain = decode is _identity  # text, numbers and flags are taken as JSON holds them
+        env[f"decode{i}"] = decode
+        value = f"d[{key}]" if plain else f"(None if (v := d[{key}]) is None else decode{i}(v))"
+        if f.default is not dataclasses.MISSING:
+            env[f"default{i}"] = f.default
+            value = f"d.get({key}, default{i})" if plain else f"({value} if {key} in d else default{i})"
+        elif f.default_factory is not dataclasses.MISSING:
+            env[f"factory{i}"] = f.default_factory
+            value = f"({value} if {key} in d else factory{i}())"
+        args.append(f"{f.name}={value}")
+    source = f"def decode(d):\n    return cls({', '.join(args)})\n"
+    exec(source, env)  # noqa: S102 - the source is built from the dataclass's own field names
+    return env["decode"]  # type: ignore[no-any-return]
 
 
 __all__ = [

@@ -446,10 +446,10 @@ def _not_own_site(site: SiteSnapshot, why: Reason) -> CrawlFailure:
 
 def calibration_record() -> list[dict[str, Any]]:
     """The checks' pre-tuning agreement per blind batch (calibration_record.yaml)."""
-    import yaml
+    from audit.yamlfile import safe_load
 
     text = resources.files("audit").joinpath("calibration_record.yaml").read_text(encoding="utf-8")
-    batches = yaml.safe_load(text)["batches"]
+    batches = safe_load(text)["batches"]
     return [dict(b) for b in batches]
 
 

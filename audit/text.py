@@ -14,25 +14,38 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_NORDIC = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
+# str.translate looks every character up in a dict, slow on a page of text; these few characters
+# are found and replaced by regular expressions instead, which run at C speed.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_NORDIC_LETTERS = {"æ": "ae", "ø": "o", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"}
+_NORDIC = re.compile("[" + "".join(_NORDIC_LETTERS) + "]")
 _SPACE = re.compile(r"\s+")
+
+
+def _visible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
 
 
 def clean(text: str) -> str:
     """Drop invisible characters and collapse whitespace, keeping case and letters."""
-    return _SPACE.sub(" ", text.translate(_INVISIBLE)).strip()
+    return _SPACE.sub(" ", _visible(text)).strip()
 
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and collapse whitespace, for matching only (never for display)."""
-    # Short strings (link texts, terms) repeat across pages and are cached; page bodies are not,
-    # so the cache never holds megabytes of text.
-    return _fold_cached(text) if len(text) <= 256 else _fold(text)
+    # Short strings (link texts, terms) repeat across pages and are cached in number. A page's
+    # text is folded by many rules while its site is judged, so the last few are kept too; a
+    # small bound keeps that cache to a few pages' worth of text.
+    return _fold_cached(text) if len(text) <= 256 else _fold_page(text)
 
 
 @lru_cache(maxsize=65536)
 def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+@lru_cache(maxsize=16)
+def _fold_page(text: str) -> str:
     return _fold(text)
 
 
@@ -41,9 +54,25 @@ def _fold(text: str) -> str:
 
 
 def _fold_chars(text: str) -> str:
-    lowered = text.lower().translate(_NORDIC)
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose and no marks to drop
+        return lowered
+    lowered = _NORDIC.sub(lambda m: _NORDIC_LETTERS[m.group()], lowered)
     decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    marks = frozenset(ch for ch in set(decomposed) if not ch.isascii() and unicodedata.combining(ch))
+    return _strip_marks(marks).sub("", decomposed) if marks else decomposed
+
+
+@lru_cache(maxsize=256)
+def _strip_marks(marks: frozenset[str]) -> re.Pattern[str]:
+    # One character class of the marks this text holds: a regex pass runs at C speed, where
+    # testing every character in Python is most of the cost of folding a page.
+    return re.compile("[" + "".join(re.escape(m) for m in sorted(marks)) + "]")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return _fold_chars(ch)
 
 
 @lru_cache(maxsize=4096)
@@ -69,21 +98,41 @@ def find_terms(text: str, terms: Iterable[str], *, whole_word: bool = False) -> 
 
     With ``whole_word`` a term must stand alone ("kontakt" does not match "kontaktcenter").
     """
-    folded = fold(text)
-    term_tuple = tuple(terms)
-    if not folded or not term_tuple:
+    term_tuple = terms if isinstance(terms, tuple) else tuple(terms)
+    if len(text) <= 256:  # link texts and headings, asked about again on every page of a site
+        return _find_in_short(text, term_tuple, whole_word)
+    return _find(fold(text), term_tuple, whole_word)
+
+
+@lru_cache(maxsize=32768)
+def _find_in_short(text: str, terms: tuple[str, ...], whole_word: bool) -> tuple[str, ...]:
+    return _find(fold(text), terms, whole_word)
+
+
+def _find(folded: str, terms: tuple[str, ...], whole_word: bool) -> tuple[str, ...]:
+    if not folded or not terms:
         return ()
     found: set[str] = set()
-    for m in _pattern(term_tuple, whole_word).finditer(folded):
-        word = m.group(0)
-        found.update(t for t in term_tuple if _matches(word, t, whole_word))
-    return tuple(t for t in term_tuple if t in found)
+    for m in _pattern(terms, whole_word).finditer(folded):
+        found.update(_terms_of_word(m.group(0), terms, whole_word))
+    return tuple(t for t in terms if t in found)
+
+
+@lru_cache(maxsize=16384)
+def _terms_of_word(word: str, terms: tuple[str, ...], whole_word: bool) -> tuple[str, ...]:
+    """Every term that ``word`` (one match of the alternation) matches, not only the first."""
+    return tuple(t for t in terms if _matches(word, t, whole_word))
 
 
 def _matches(word: str, term: str, whole_word: bool) -> bool:
-    pattern = re.escape(term.removesuffix("$")).replace(r"\ ", r"[\s-]+")
-    found = re.fullmatch(pattern, word) if whole_word or term.endswith("$") else re.match(pattern, word)
+    pattern = _term_pattern(term)
+    found = pattern.fullmatch(word) if whole_word or term.endswith("$") else pattern.match(word)
     return found is not None
+
+
+@lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(re.escape(term.removesuffix("$")).replace(r"\ ", r"[\s-]+"))
 
 
 def has_term(text: str, terms: Iterable[str], *, whole_word: bool = False) -> bool:
@@ -124,7 +173,7 @@ def snippet(text: str, around: str = "", size: int = 280) -> str:
             # Folding can lengthen the text (æ -> ae, ß -> ss), so map the position back to ``body``.
             folded_len, index = 0, 0
             while index < len(body) and folded_len < pos:
-                folded_len += len(_fold_chars(body[index]))
+                folded_len += len(_fold_char(body[index]))
                 index += 1
             start = max(0, index - size // 3)
     excerpt = body[start : start + size]
@@ -133,32 +182,44 @@ def snippet(text: str, around: str = "", size: int = 280) -> str:
     return f"{prefix}{excerpt.strip()}{suffix}"
 
 
-def _folded_with_positions(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` and, for every folded character, the index of the character it came from."""
+# A run of whitespace, a run of printable ASCII (which folds to itself in lower case, one
+# character for one), or any other single character (folded on its own).
+_RUNS = re.compile(r"(\s+)|([!-~]+)|(.)", re.DOTALL)
+
+
+@lru_cache(maxsize=16)
+def _folded_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
+    """``fold(text)`` and, for every folded character, the index of the character it came from.
+
+    Kept for the last few texts: the evidence of several verdicts quotes the same page."""
     out: list[str] = []
     where: list[int] = []
-    space = True  # collapse runs of whitespace and drop leading ones, as fold() does
-    for i, ch in enumerate(text.translate(_INVISIBLE)):
-        if ch.isspace():
-            if not space:
+    after_space = True  # leading whitespace is dropped and a run inside becomes one space, as in fold()
+    for m in _RUNS.finditer(_visible(text)):
+        space, ascii_run, other = m.groups()
+        at = m.start()
+        if space is not None:
+            if not after_space:
                 out.append(" ")
-                where.append(i)
-            space = True
+                where.append(at)
+            after_space = True
             continue
-        space = False
-        for f in _fold_chars(ch):
-            out.append(f)
-            where.append(i)
-    while out and out[-1] == " ":
-        out.pop()
-        where.pop()
-    return "".join(out), where
+        after_space = False
+        if ascii_run is not None:
+            out.append(ascii_run.lower())
+            where.extend(range(at, m.end()))
+        else:
+            folded = _fold_char(other)
+            out.append(folded)
+            where.extend([at] * len(folded))
+    joined = "".join(out).rstrip(" ")
+    return joined, tuple(where[: len(joined)])
 
 
 def as_written(text: str, terms: Iterable[str]) -> tuple[str, ...]:
     """The words of ``text`` that the (folded) ``terms`` matched, as the site wrote them:
     "frågor om" rather than "fragor om", "Kontaktcentret" rather than "kontaktcenter"."""
-    cleaned = text.translate(_INVISIBLE)
+    cleaned = _visible(text)
     folded, where = _folded_with_positions(cleaned)
     out: list[str] = []
     for term in terms:

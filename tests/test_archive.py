@@ -400,6 +400,18 @@ def test_from_jsonable_ignores_unknown_keys_and_uses_defaults() -> None:
     assert back == CrawlFailure(MUNI, SiteStatus.TIMEOUT, "slow")
 
 
+def test_from_jsonable_names_a_missing_field_and_keeps_nulls() -> None:
+    muni = to_jsonable(MUNI)
+    with pytest.raises(TypeError, match="CrawlFailure record, or one inside it, lacks the field 'status'"):
+        from_jsonable(CrawlFailure, {"municipality": muni, "detail": "slow"})
+    with pytest.raises(TypeError, match="lacks the field 'id'"):
+        from_jsonable(CrawlFailure, {"municipality": {"name": "Hagsjö kommun"}, "status": "timeout"})
+    back = from_jsonable(
+        CrawlFailure, {"municipality": muni, "status": "timeout", "detail": "slow", "http_status": None}
+    )
+    assert back.http_status is None and back.screenshot == ""
+
+
 def test_free_text_where_a_reason_is_expected_is_kept_as_text() -> None:
     outcome = from_jsonable(
         CriterionOutcome, {"criterion": "entry_exists", "verdict": "pass", "reason": "written by hand"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audit.criteria import Vocabulary, default_criteria_path, load_criteria
-from audit.text import clean, find_terms, fold, has_term, snippet
+from audit.text import as_written, clean, find_terms, fold, has_term, snippet
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,9 @@ def vocab() -> Vocabulary:
         ("kund\u200btjänst", "kundtjanst"),  # zero-width space
         ("\ufeffBorger\u200dservice\u2060", "borgerservice"),  # BOM, zero-width joiner, word joiner
         ("  Kontakta \n\t oss\u00a0 ", "kontakta oss"),  # runs of whitespace, no-break space
+        ("Sko\u0308ldpadda Ma\u030angsbo", "skoldpadda mangsbo"),  # letters written decomposed
+        ("ŁÓDŹ Đurđevac Œuvre", "lodz durdevac oeuvre"),
+        ("ﬁnland ①", "finland 1"),  # compatibility forms
         ("", ""),
     ],
 )
@@ -42,6 +45,19 @@ def test_fold_long_text_same_as_short() -> None:
     long = word * 20
     assert len(long) > 256
     assert fold(long) == " ".join([fold(word)] * 20)
+
+
+def test_as_written_gives_the_words_as_the_page_wrote_them() -> None:
+    text = "  \u00adVälkommen till Kund\u00adtjänsten i Ærø, Kontakt\u200bcenteret och Straßenamt"
+    assert as_written(text, ("kundtjanst", "kontaktcenter", "aero", "strassenamt")) == (
+        "Kundtjänsten",
+        "Kontaktcenteret",
+        "Ærø",
+        "Straßenamt",
+    )
+    # A decomposed letter and a mark left alone keep their place in the text.
+    assert as_written("\u0308 Om Sko\u0308ldpadda i Ma\u030angsbo", ("mangsbo",)) == ("Ma\u030angsbo",)
+    assert as_written("Ingen träff här", ("kundcenter",)) == ("kundcenter",)
 
 
 def test_clean_keeps_case_and_letters() -> None:

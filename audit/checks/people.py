@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from audit.criteria import Vocabulary
 from audit.text import find_terms, fold
@@ -32,6 +33,10 @@ class Person:
 
 def _title_terms(vocab: Vocabulary) -> tuple[str, ...]:
     """Every word that marks a title or the service rather than a person's name."""
+    return vocab.derived("title_terms", _build_title_terms)
+
+
+def _build_title_terms(vocab: Vocabulary) -> tuple[str, ...]:
     return (
         vocab.terms("service_entry")
         + vocab.terms("responsible_role")
@@ -103,13 +108,20 @@ def _role_positions(
 ) -> list[tuple[int, str, str]]:
     """Where role words occur. Titles are compounds ("kontaktcenterchef", "verksamhetsansvarig",
     "asiakaspalvelupaallikko"), so a role may end a longer word unless ``whole_word``."""
-    head = r"(?<!\w)" if whole_word else r"(?<!\w)\w*?"
-    tail = r"(?!\w)" if whole_word else r"\w*"
     out: list[tuple[int, str, str]] = []
     for term in terms:
-        pattern = re.escape(term).replace(r"\ ", r"[\s-]+")
-        out.extend((m.start(), term, kind) for m in re.finditer(rf"{head}{pattern}{tail}", folded))
+        # Every match holds the term's first word as written, so a term whose first word is not
+        # in the text is passed over without running its pattern.
+        if term.split(" ", 1)[0] in folded:
+            out.extend((m.start(), term, kind) for m in _role_pattern(term, whole_word).finditer(folded))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _role_pattern(term: str, whole_word: bool) -> re.Pattern[str]:
+    head = r"(?<!\w)" if whole_word else r"(?<!\w)\w*?"
+    tail = r"(?!\w)" if whole_word else r"\w*"
+    return re.compile(head + re.escape(term).replace(r"\ ", r"[\s-]+") + tail)
 
 
 def _distance(role: tuple[int, str, str], start: int, end: int) -> tuple[int, int]:

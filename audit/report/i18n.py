@@ -13,9 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from audit.errors import AuditError
+from audit.yamlfile import safe_load
 
 LANGUAGES = ("sv", "nb", "nn", "da", "fi", "en")
 DEFAULT_LANGUAGE = "en"
@@ -75,7 +74,7 @@ def strings_for(lang: str) -> Strings:
 def load_strings() -> dict[str, dict[str, str]]:
     """Parse and check ``i18n.yaml``: every language, every key, the same placeholders."""
     raw = resources.files("audit.report").joinpath("i18n.yaml").read_text(encoding="utf-8")
-    return check_strings(yaml.safe_load(raw))
+    return check_strings(safe_load(raw))
 
 
 def check_strings(data: Any) -> dict[str, dict[str, str]]:
