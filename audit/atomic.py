@@ -27,8 +27,12 @@ def file_mode() -> int:
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` to write to; moved over ``path`` if the block succeeds."""
+def atomic_path(path: Path, *, durable: bool = True) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; moved over ``path`` if the block succeeds.
+
+    ``durable`` flushes the file to disk before the rename, so a crash never leaves an empty
+    file in its place. Files rendered again from saved results at any time (the report's pages)
+    skip it: a flush per page is most of the time a report of a nation takes to write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TMP_INFIX}", suffix=".tmp")
     os.close(fd)
@@ -36,21 +40,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, file_mode())
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())  # durable before the rename: a crash never leaves an empty file
+        if durable:
+            with tmp.open("rb") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    with atomic_path(path) as tmp:
+def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    with atomic_path(path, durable=durable) as tmp:
         tmp.write_bytes(data)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+def write_text_atomic(path: Path, text: str, *, durable: bool = True) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"), durable=durable)
 
 
 def is_temporary(path: Path) -> bool:

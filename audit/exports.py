@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from audit.atomic import atomic_path, write_text_atomic
@@ -392,27 +393,31 @@ def _write_parquet(
 def _write_xlsx(
     path: Path, tables_cells: Mapping[str, Mapping[str, Sequence[Cell]]], facts: Sequence[tuple[str, str]]
 ) -> None:
-    book = Workbook()
-    for index, (name, columns) in enumerate(tables_cells.items()):
-        # A new workbook comes with one empty sheet: use it for the first table.
-        sheet = book.active if index == 0 else book.create_sheet()
-        sheet.title = name
-        _fill_sheet(sheet, list(columns), list(zip(*columns.values(), strict=True)))
-    about = book.create_sheet("run")
-    _fill_sheet(about, ("fact", "value"), list(facts))
+    # A write-only workbook streams its rows to the file instead of keeping a cell object for
+    # every value: the same workbook in a fraction of the time.
+    book = Workbook(write_only=True)
+    for name, columns in tables_cells.items():
+        _fill_sheet(book.create_sheet(name), list(columns), list(zip(*columns.values(), strict=True)))
+    _fill_sheet(book.create_sheet("run"), ("fact", "value"), list(facts))
     with atomic_path(path) as tmp:
         book.save(tmp)
 
 
 def _fill_sheet(sheet: Any, columns: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
-    sheet.append(list(columns))
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            if value is None or value == "":
-                continue  # an empty cell is a missing value, as in the CSV
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                # Never let openpyxl read a leading "=" as a formula; the value is text.
-                cell.data_type = "s"
+    # The view and the filter are written before the first row, so they are set first.
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 1)}"
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+
+
+def _xlsx_cell(sheet: Any, value: Cell) -> Any:
+    if value is None or value == "":
+        return None  # an empty cell is a missing value, as in the CSV
+    if isinstance(value, str):
+        # Never let openpyxl read a leading "=" as a formula; the value is text.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value

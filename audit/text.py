@@ -3,8 +3,8 @@
 Matching works on *folded* text: lower case, diacritics removed, the Nordic letters that Unicode
 does not decompose mapped by hand (æ->ae, ø->o, ß->ss), soft hyphens and zero-width characters
 dropped and whitespace collapsed. A term matches at the start of a word and may be followed by
-any word characters, so one stem covers inflections and compounds ("kontaktcenter" finds
-"kontaktcentret"; "servicetorg" finds "servicetorget"; "asiakaspalvelu" finds "asiakaspalveluun").
+any word characters, so one stem covers inflections and compounds ("kundtjänst" finds
+"kundtjänsten"; "servicetorg" finds "servicetorget"; "asiakaspalvelu" finds "asiakaspalveluun").
 """
 
 from __future__ import annotations
@@ -218,7 +218,7 @@ def _folded_with_positions(text: str) -> tuple[str, tuple[int, ...]]:
 
 def as_written(text: str, terms: Iterable[str]) -> tuple[str, ...]:
     """The words of ``text`` that the (folded) ``terms`` matched, as the site wrote them:
-    "frågor om" rather than "fragor om", "Kontaktcentret" rather than "kontaktcenter"."""
+    "frågor om" rather than "fragor om", "Kundtjänsten" rather than "kundtjanst"."""
     cleaned = _visible(text)
     folded, where = _folded_with_positions(cleaned)
     out: list[str] = []

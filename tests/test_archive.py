@@ -83,6 +83,20 @@ def test_write_bytes_atomic_replaces_and_leaves_no_temp_file(tmp_path: Path) -> 
     assert sorted(p.name for p in path.parent.iterdir()) == ["page-0.html"]
 
 
+def test_only_durable_writes_are_flushed_before_the_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    flushed: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: flushed.append(fd) or real_fsync(fd))
+    write_bytes_atomic(tmp_path / "site.json", b"{}")
+    assert len(flushed) == 1
+    write_bytes_atomic(tmp_path / "index.html", b"<p>report</p>", durable=False)
+    assert len(flushed) == 1  # a report page is rendered again from results.json at any time
+    assert (tmp_path / "index.html").read_bytes() == b"<p>report</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "site.json"]
+
+
 # --- the ledger -------------------------------------------------------------------------------
 
 

@@ -22,7 +22,6 @@ from audit.report.view import (
     format_time,
     link,
     mark_for,
-    rank_labels,
     site_name,
 )
 
@@ -140,8 +139,8 @@ def _facts(site: SiteResult, run: Run, t: Strings) -> tuple[Fact, ...]:
         return tuple(facts)
     if site.awaiting_phone_check:
         facts.append(Fact(t("col_phone"), clean_text(muni.switchboard_phone, 64) or t("no_phone")))
-    ranked = sum(1 for s in run.sites if s.assessed)
-    label = rank_labels(run.sites).get(site.municipality.id, "\u2013")
+    ranked = run.assessed_count
+    label = run.rank_labels.get(site.municipality.id, "\u2013")
     rank_text = t("rank_of", rank=label, count=ranked)
     if site.rank_best is not None and site.rank_worst is not None and site.rank_best != site.rank_worst:
         rank_text = f"{rank_text} ({t('rank_range', best=site.rank_best, worst=site.rank_worst)})"

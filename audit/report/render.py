@@ -211,5 +211,6 @@ def _copy_static(root: Path) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write atomically, so an interrupted render never leaves a half-written page behind."""
-    write_text_atomic(path, text)
+    """Write atomically, so an interrupted render never leaves a half-written page behind. Not
+    flushed to disk page by page: ``audit report`` renders every page again from results.json."""
+    write_text_atomic(path, text, durable=False)

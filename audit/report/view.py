@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from audit.errors import InputError, Problem
@@ -101,6 +102,15 @@ class Run:
     @property
     def max_score(self) -> int:
         return sum(c.weight for c in self.criteria)
+
+    # Asked once per municipality page: computed once per run, not once per page.
+    @cached_property
+    def rank_labels(self) -> dict[str, str]:
+        return rank_labels(self.sites)
+
+    @cached_property
+    def assessed_count(self) -> int:
+        return sum(1 for s in self.sites if s.assessed)
 
 
 def link(url: object) -> Link:
