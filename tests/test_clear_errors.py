@@ -48,7 +48,7 @@ def test_an_unwritable_run_folder_is_one_line(scored: Path, command: list[str], 
     # As root (CI) permission bits do not stop writes, so the refusal the OS would give is simulated.
     import audit.atomic
 
-    def refuse(path: Path):
+    def refuse(path: Path, **_options: object):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(audit.atomic, "atomic_path", refuse)
