@@ -63,11 +63,12 @@ def _text(anchor: etree._Element) -> str:
         if isinstance(node, str):  # a tail, queued after its element's subtree
             parts.append(node)
             continue
-        if isinstance(node.tag, str) and node.tag not in _NOT_TEXT and node.text:
+        if not isinstance(node.tag, str) or node.tag in _NOT_TEXT:
+            continue  # a comment's or a script's own text is no link text (its tail is)
+        if node.text:
             parts.append(node.text)
-        if isinstance(node.tag, str) and node.tag not in _NOT_TEXT:
-            for child in reversed(node):
-                if child.tail:
-                    stack.append(child.tail)
-                stack.append(child)
+        for child in reversed(node):
+            if child.tail:
+                stack.append(child.tail)
+            stack.append(child)
     return " ".join(parts)
